@@ -1,0 +1,87 @@
+"""The ``harbin-kg`` command line: thin click commands over the library; the only code that prints.
+
+Each family of commands lives in its own module and registers itself on :data:`cli` below.
+Exit codes: 0 success; 1 an error the message explains; 2 a usage error (bad option,
+unknown command, unparsable query). ``validate`` follows pySHACL: 0 conforms, 1 does not
+conform, 2 could not validate.
+"""
+
+import logging
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..errors import HarbinKGError, QueryError, UnknownEntity
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class UsageExit(click.ClickException):
+    """An error that exits with status 2 (bad query, invalid choice), like click's UsageError."""
+
+    exit_code = 2
+
+
+class Group(click.Group):
+    """Turns the library's errors into ``Error: …`` on stderr, in one place."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (QueryError, UnknownEntity) as error:
+            raise UsageExit(str(error)) from error
+        except HarbinKGError as error:
+            raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, prog_name="harbin-kg")
+@click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
+def cli(verbose: int) -> None:
+    """harbin-kg: the knowledge graph of Harbin's vocational-education reform.
+
+    哈尔滨职业教育改革知识图谱：构建、验证、查询、分析与绘制。
+
+    Every command that reads a graph takes it as an optional first argument; without it
+    the bundled graph (built from data/ on first use) is used.
+
+    \b
+        harbin-kg build && harbin-kg validate && harbin-kg stats
+        harbin-kg query partners-of --param org=哈职院
+    """
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def resolve_graph_path(graph: Path | None) -> Path:
+    """The user's graph file, or the bundled graph (built on demand, progress on stderr)."""
+    if graph is not None:
+        return graph
+    from ..build import default_graph_path
+
+    return default_graph_path(progress=lambda msg: click.echo(msg, err=True))
+
+
+graph_argument = click.argument(
+    "graph", required=False, type=click.Path(dir_okay=False, path_type=Path)
+)
+
+
+def echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _register() -> None:
+    # Each module adds its commands to ``cli``; a missing module means that family is not built yet.
+    import importlib
+
+    for name in ("graph", "query", "analysis", "maps", "serve", "scale"):
+        try:
+            importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+
+
+_register()

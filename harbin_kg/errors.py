@@ -1,0 +1,53 @@
+"""Exceptions raised by harbin_kg; ``str(e)`` is always a complete sentence for a person.
+
+Only :mod:`harbin_kg.cli` turns them into exit codes; the library never prints or exits.
+"""
+
+__all__ = [
+    "HarbinKGError",
+    "DataError",
+    "QueryError",
+    "ForbiddenQuery",
+    "QueryTimeout",
+    "UnknownEntity",
+    "OutputError",
+]
+
+
+class HarbinKGError(Exception):
+    """Base class of every error harbin_kg raises on purpose."""
+
+
+class DataError(HarbinKGError):
+    """Curated data, a source or a graph file is wrong; the message names file and line."""
+
+
+class QueryError(HarbinKGError):
+    """A SPARQL query cannot be parsed or run; the message gives line and column."""
+
+
+class ForbiddenQuery(QueryError):
+    """A query asks for something we never do: updates, SERVICE, FROM, LOAD."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran longer than its time limit and was stopped."""
+
+
+class OutputError(HarbinKGError):
+    """An output file cannot be written (missing folder, read-only, exists without --force)."""
+
+
+class UnknownEntity(HarbinKGError):
+    """A name matched no entity; ``suggestions`` holds close matches as (label, IRI) pairs."""
+
+    def __init__(self, name: str, suggestions=()):
+        self.name = name
+        self.suggestions = list(suggestions)
+        message = f'No entity is called "{name}" (没有名为“{name}”的实体).'
+        if self.suggestions:
+            shown = "; ".join(f"{label} <{iri}>" for label, iri in self.suggestions)
+            message += f" Did you mean: {shown}?"
+        else:
+            message += " Try an IRI, a slug such as org/harbin-university, or a Chinese or English label."
+        super().__init__(message)
