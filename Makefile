@@ -1,0 +1,44 @@
+# Two commands for a fresh machine (see README):
+#   make run   - set up, then build, validate, analyse and map the bundled data
+#   make test  - set up (system packages too, when run as root), then pass the tests
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= build
+
+.PHONY: run test setup setup-test system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+setup: $(BIN)/python
+	$(BIN)/pip install --quiet .
+
+setup-test: $(BIN)/python system-deps
+	$(BIN)/pip install --quiet -e '.[test]'
+
+# Debian packages the browser tests need: Chromium (driven by PyPI playwright, never
+# `playwright install`) and a CJK font so Chinese labels render.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
+	  else \
+	    echo "Chromium or the CJK font is missing: sudo apt-get install -y chromium fonts-wqy-zenhei" >&2; exit 1; \
+	  fi; \
+	fi
+
+run: setup
+	$(BIN)/harbin-kg build -o $(OUT)
+	$(BIN)/harbin-kg validate $(OUT)/harbin.ttl
+	$(BIN)/harbin-kg stats $(OUT)/harbin.ttl
+	$(BIN)/harbin-kg centrality $(OUT)/harbin.ttl --top 10 --save-rdf $(OUT)/analysis.ttl
+	$(BIN)/harbin-kg map $(OUT)/harbin.ttl -o $(OUT)/ecosystem-map.html --force
+	@echo "Open $(OUT)/ecosystem-map.html in a browser."
+
+test: setup-test
+	$(BIN)/python -m pytest -n 2 -q
+
+clean:
+	rm -rf $(OUT) $(VENV) *.egg-info
