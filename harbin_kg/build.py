@@ -16,6 +16,7 @@ build, in order:
    :func:`build_and_write`), and only then writes it, atomically.
 """
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -438,10 +439,16 @@ def default_graph_path(progress: Callable[[str], None] | None = None) -> Path:
     version = data_version(paths)
     if target.exists() and stamp.exists() and stamp.read_text().strip() == version:
         return target
-    if progress:
-        progress(f"building the bundled graph (data version {version}) …")
-    build_and_write(out_dir, paths, progress=progress)
-    atomic_write_text(stamp, version + "\n")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Several processes (pytest workers, a notebook and a shell) may ask at once: one builds.
+    with open(out_dir / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.exists() and stamp.exists() and stamp.read_text().strip() == version:
+            return target
+        if progress:
+            progress(f"building the bundled graph (data version {version}) …")
+        build_and_write(out_dir, paths, progress=progress)
+        atomic_write_text(stamp, version + "\n")
     return target
 
 
