@@ -1,0 +1,69 @@
+"""build, validate and stats from the command line: exit codes, stdout for data, stderr for talk."""
+
+import json
+import shutil
+
+from harbin_kg.cli import cli
+
+
+def test_validate_conforms_exit_0(runner, bundled_graph_path):
+    result = runner.invoke(cli, ["validate", str(bundled_graph_path)])
+    assert result.exit_code == 0, result.output
+    assert "conforms (符合)" in result.stderr
+
+
+def test_validate_does_not_conform_exit_1(runner, bundled_graph_path, tmp_path):
+    broken = tmp_path / "broken.ttl"
+    text = bundled_graph_path.read_text(encoding="utf-8")
+    # Drop the Chinese label of 哈尔滨学院: the label shape must catch it.
+    assert '"哈尔滨学院"@zh' in text
+    broken.write_text(text.replace('"哈尔滨学院"@zh', '"Harbin University (zh missing)"@en'), encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(broken)])
+    assert result.exit_code == 1
+    assert "Violation" in result.stdout and "does not conform" in result.stderr
+
+
+def test_validate_could_not_validate_exit_2(runner, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n")
+    result = runner.invoke(cli, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert "could not validate" in result.stderr and "bad.ttl" in result.stderr
+
+
+def test_validate_missing_file_exit_2(runner, tmp_path):
+    result = runner.invoke(cli, ["validate", str(tmp_path / "nope.ttl")])
+    assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def test_stats_shows_every_kind_with_both_names(runner, bundled_graph_path):
+    result = runner.invoke(cli, ["stats", str(bundled_graph_path)])
+    assert result.exit_code == 0, result.output
+    for words in ("协议", "Agreement", "参与", "Participation", "目标", "Target", "统计观测", "Pathway",
+                  "引文", "quotes", "Government body"):
+        assert words.lower() in result.stdout.lower(), words
+
+
+def test_stats_json_counts_are_real(runner, bundled_graph_path):
+    result = runner.invoke(cli, ["stats", str(bundled_graph_path), "--format", "json"])
+    payload = json.loads(result.stdout)
+    counts = {c["label_en"]: c["count"] for c in payload["classes"]}
+    assert payload["sources"] == 1 and payload["quotes"] > 100
+    assert counts.get("Agreement", 0) >= 11
+    assert counts.get("Policy task", counts.get("Policy Task", 0)) == 7
+
+
+def test_commands_default_to_the_bundled_graph(runner):
+    result = runner.invoke(cli, ["stats"])
+    assert result.exit_code == 0, result.output
+    assert "triples" in result.stdout
+
+
+def test_build_writes_three_formats(runner, project_copy):
+    out = project_copy / "out"
+    result = runner.invoke(cli, ["build", "-o", str(out), "--data", str(project_copy / "data"),
+                                 "--ontology", str(project_copy / "ontology")])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["harbin.jsonld", "harbin.nt", "harbin.ttl"]
+    json.loads((out / "harbin.jsonld").read_text(encoding="utf-8"))
+    assert not shutil.which("nonexistent-command")
