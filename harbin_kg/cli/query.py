@@ -1,0 +1,134 @@
+"""``harbin-kg query``: read-only SPARQL from the terminal, with a library of research questions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import UsageExit, cli, echo_err, resolve_graph_path
+from ..errors import DataError, QueryTimeout
+
+_GRAPH_SUFFIXES = (".ttl", ".nt")
+
+
+def _split_arguments(arguments: tuple[str, ...], listing: bool) -> tuple[Path | None, str | None]:
+    """GRAPH and QUERY from the positional arguments.
+
+    Two arguments: GRAPH then QUERY. One argument: QUERY, unless it names an existing .ttl/.nt
+    file, which is then a GRAPH still waiting for its QUERY.
+    """
+    if len(arguments) > 2:
+        raise click.UsageError("Give at most two arguments: [GRAPH] QUERY (quote inline SPARQL).")
+    if len(arguments) == 2:
+        return Path(arguments[0]), arguments[1]
+    if len(arguments) == 1:
+        only = arguments[0]
+        if only.lower().endswith(_GRAPH_SUFFIXES) and Path(only).is_file():
+            if listing:
+                return Path(only), None
+            raise click.UsageError(f"{only} is a graph file; give a QUERY after it (a name, @file.rq, - or SPARQL text).")
+        return None, only
+    if listing:
+        return None, None
+    raise click.UsageError("Give a QUERY: a bundled query name (see --list), @file.rq, - for stdin, or SPARQL text.")
+
+
+def _query_text(query: str) -> str:
+    if query == "-":
+        return sys.stdin.read()
+    if query.startswith("@"):
+        path = Path(query[1:])
+        if not path.is_file():
+            raise DataError(f"{path}: no such query file (找不到查询文件).")
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise DataError(f"{path}: is not UTF-8 text; save the query as UTF-8.") from None
+    return query
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f'"{pair}" is not NAME=VALUE (e.g. org=哈职院).', param_hint="--param")
+        params[name.strip().lstrip("?$")] = value
+    return params
+
+
+def _list_queries() -> None:
+    from ..library import library
+    from ..tables import render_table
+
+    rows = []
+    for name, query in library().items():
+        params = " ".join(f"{p.name}{'?' if p.optional else ''}" for p in query.params)
+        rows.append((name, query.title_zh, query.title_en, params))
+    click.echo(render_table(["name", "标题", "title", "params (? = optional)"], rows))
+    echo_err(f"{len(rows)} bundled queries. Run one: harbin-kg query NAME [-p NAME=VALUE].")
+
+
+@cli.command("query")
+@click.argument("arguments", nargs=-1, metavar="[GRAPH] QUERY")
+@click.option("--list", "listing", is_flag=True, help="List the bundled research queries with their zh/en titles.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME (repeatable). Entities by IRI, slug, Chinese/English name or alias (哈职院).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown", "turtle", "ntriples", "jsonld"]),
+              default=None, help="Output format [default: table; turtle for CONSTRUCT/DESCRIBE].")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="SPARQL engine: embedded pyoxigraph (fast) or rdflib's own.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
+              help="Stop the query after SECONDS (0 = no limit).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the labels shown for IRIs (falls back zh → en → local name).")
+@click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Keep at most this many rows; a note on stderr says when more existed.")
+@click.option("--no-labels", is_flag=True, help="CSV/TSV: leave out the NAME_label columns.")
+def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit, no_labels):
+    """Ask the graph a read-only SPARQL question; print the answer.
+
+    QUERY is the name of a bundled query (see --list), @FILE.rq, - (read stdin) or SPARQL
+    text. GRAPH is optional: a first argument is taken as GRAPH only when two are given
+    (or when it is an existing .ttl/.nt file); without it the bundled graph is used.
+    The ontology's and W3C prefixes (hv: org: skos: dcterms: …) are predeclared.
+
+    \b
+        harbin-kg query partners-of -p org=哈职院
+        harbin-kg query agreements --format csv > agreements.csv
+        harbin-kg query build/harbin.ttl 'SELECT ?s ?l { ?s a hv:Agreement ; skos:prefLabel ?l }'
+        harbin-kg query --list
+
+    \b
+    Formats: table and markdown show labels instead of IRIs; csv (UTF-8 with BOM, for
+    spreadsheets) and tsv keep IRIs and add NAME_label columns; json is the SPARQL 1.1
+    results format; turtle, ntriples and jsonld are for CONSTRUCT/DESCRIBE. In csv and tsv,
+    a cell starting with = + - @ (not a number) gets a leading ' so spreadsheets do not run
+    it as a formula. Data goes to stdout, messages to stderr.
+
+    \b
+    Refused before anything runs: updates (INSERT, DELETE, LOAD, CLEAR, DROP …), SERVICE,
+    FROM and FROM NAMED. Exit codes: 0 ok; 1 error (missing graph, timeout);
+    2 bad query, unknown entity or parameter.
+    """
+    from ..formats import render
+    from ..query import run_query
+
+    graph, query = _split_arguments(arguments, listing)
+    if listing:
+        _list_queries()
+        return
+    text = _query_text(query)
+    graph_path = resolve_graph_path(graph)
+    try:
+        result = run_query(graph_path, text, _params(params), engine=engine, timeout=timeout or None, limit=limit)
+    except QueryTimeout as error:
+        raise click.ClickException(str(error)) from error  # exit 1: the query was fine, time ran out
+    output = render(result, fmt, lang=lang, labels=not no_labels)
+    click.echo(output, nl=False)
+    if result.kind == "ask":
+        return
+    noun = "triples" if result.kind == "graph" else "rows"
+    echo_err(f"{len(result.rows)} {noun}" + (f" (cut at --limit {limit}; more exist)" if result.truncated else ""))

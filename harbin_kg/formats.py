@@ -1,0 +1,156 @@
+"""Query results as text: terminal table, CSV, TSV, SPARQL JSON, Markdown, Turtle, N-Triples, JSON-LD.
+
+* ``table`` and ``markdown`` show labels instead of IRIs (``lang`` first, then zh → en → local
+  name), for reading.
+* ``csv`` and ``tsv`` keep full IRIs and add a ``NAME_label`` column after each column holding
+  IRIs, for spreadsheets and scripts. CSV starts with a UTF-8 byte-order mark so spreadsheet
+  software opens Chinese correctly. Cells starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or
+  carriage return) that are not plain numbers get a leading ``'`` so a spreadsheet shows them
+  instead of running them as formulas (CSV injection).
+* ``json`` is the W3C SPARQL 1.1 Query Results JSON format, Chinese unescaped.
+* ``turtle``, ``ntriples`` and ``jsonld`` serialise CONSTRUCT/DESCRIBE results.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from rdflib import BNode, Literal, URIRef
+
+from .errors import QueryError
+from .query import QueryResult
+from .tables import render_table
+
+__all__ = ["TABLE_FORMATS", "GRAPH_FORMATS", "FORMATS", "render", "sparql_json", "guard_cell"]
+
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "markdown")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+FORMATS = TABLE_FORMATS + GRAPH_FORMATS
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def render(result: QueryResult, fmt: str | None = None, *, lang: str = "zh", labels: bool = True) -> str:
+    """The result as text in ``fmt`` (default: table, or turtle for CONSTRUCT/DESCRIBE)."""
+    fmt = fmt or ("turtle" if result.kind == "graph" else "table")
+    if fmt not in FORMATS:
+        raise QueryError(f'Unknown format "{fmt}"; use one of {", ".join(FORMATS)}.')
+    if fmt in GRAPH_FORMATS:
+        if result.kind != "graph":
+            raise QueryError(
+                f"--format {fmt} is for CONSTRUCT and DESCRIBE queries; this is a {result.kind.upper()} "
+                f"query: use {', '.join(TABLE_FORMATS)}."
+            )
+        return _graph_text(result, fmt)
+    if fmt == "json":
+        if result.kind == "graph":
+            raise QueryError("--format json is for SELECT and ASK; for CONSTRUCT use jsonld, turtle or ntriples.")
+        return json.dumps(sparql_json(result), ensure_ascii=False, indent=2) + "\n"
+    if fmt in ("csv", "tsv"):
+        return _delimited(result, "," if fmt == "csv" else "\t", bom=fmt == "csv", labels=labels, lang=lang)
+    headers, rows = _display(result, lang)
+    if fmt == "markdown":
+        return _markdown(headers, rows)
+    align = "".join(">" if _numeric_column(result, i) else "<" for i in range(len(headers)))
+    return render_table(headers, rows, align=align) + "\n"
+
+
+def _display(result: QueryResult, lang: str) -> tuple[list[str], list[tuple[str, ...]]]:
+    if result.kind == "ask":
+        return ["boolean"], [("true" if result.boolean else "false",)]
+    return list(result.variables), result.labelled_rows(lang)
+
+
+def _numeric_column(result: QueryResult, index: int) -> bool:
+    values = [row[index] for row in result.rows if row[index] is not None]
+    return bool(values) and all(isinstance(v, Literal) and _NUMBER.match(str(v)) for v in values)
+
+
+def _markdown(headers: list[str], rows) -> str:
+    def cell(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def guard_cell(text: str) -> str:
+    """``'=1+1`` for ``=1+1`` (spreadsheets would run it); numbers such as ``-5`` stay as they are.
+
+    >>> guard_cell("=HYPERLINK(1)"), guard_cell("-5"), guard_cell("哈职院")
+    ("'=HYPERLINK(1)", '-5', '哈职院')
+    """
+    if text and text[0] in "=+-@\t\r" and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def _raw(node) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return str(node)
+
+
+def _delimited(result: QueryResult, delimiter: str, *, bom: bool, labels: bool, lang: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n" if delimiter == "," else "\n")
+    if result.kind == "ask":
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+    else:
+        with_labels = [labels and any(isinstance(row[i], URIRef) for row in result.rows) for i in range(len(result.variables))]
+        header = []
+        for var, add in zip(result.variables, with_labels):
+            header += [var, f"{var}_label"] if add else [var]
+        writer.writerow(header)
+        for row in result.rows:
+            cells = []
+            for value, add in zip(row, with_labels):
+                cells.append(guard_cell(_raw(value)))
+                if add:
+                    cells.append(guard_cell(result.label(value, lang) if isinstance(value, URIRef) else ""))
+            writer.writerow(cells)
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def _json_term(node) -> dict:
+    if isinstance(node, URIRef):
+        return {"type": "uri", "value": str(node)}
+    if isinstance(node, BNode):
+        return {"type": "bnode", "value": str(node)}
+    term = {"type": "literal", "value": str(node)}
+    if node.language:
+        term["xml:lang"] = node.language
+    elif node.datatype is not None:
+        term["datatype"] = str(node.datatype)
+    return term
+
+
+def sparql_json(result: QueryResult) -> dict:
+    """The W3C SPARQL 1.1 Query Results JSON document of a SELECT or ASK result."""
+    if result.kind == "ask":
+        return {"head": {}, "boolean": bool(result.boolean)}
+    bindings = [
+        {var: _json_term(value) for var, value in zip(result.variables, row) if value is not None}
+        for row in result.rows
+    ]
+    return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+
+
+def _graph_text(result: QueryResult, fmt: str) -> str:
+    graph = result.graph()
+    if fmt == "turtle":
+        return graph.serialize(format="turtle")
+    if fmt == "ntriples":
+        lines = graph.serialize(format="nt").splitlines()
+        return "".join(line + "\n" for line in sorted(lines) if line.strip())
+    from .namespaces import PREFIXES
+
+    # A context given as a dict is never fetched; rdflib escapes nothing with ensure_ascii off.
+    text = graph.serialize(format="json-ld", context=dict(PREFIXES), indent=2, ensure_ascii=False)
+    return text if text.endswith("\n") else text + "\n"
