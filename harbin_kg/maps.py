@@ -1,0 +1,502 @@
+"""Interactive relationship maps: a networkx graph → one self-contained, offline HTML page.
+
+pyvis supplies the node/edge option model and the vis-network 9.1.2 build shipped in its wheel;
+everything pyvis gets wrong is avoided (SECURITY.md §4): the page comes from our own template
+(``templates/map.html``) with vis-network's JS and CSS inlined, no CDN tag, no ``lib/`` folder,
+no file written at all. Node ids are synthetic (``n0``, ``n1``…; the IRI is kept in the data),
+tooltips are plain text (vis-network shows strings with ``innerText``), the data travels as a
+JSON block with ``<``, ``>`` and ``&`` escaped, the heading goes through Jinja autoescaping, and a
+Content-Security-Policy with script hashes refuses any script we did not write and any request.
+
+Small maps lay themselves out with vis-network's seeded physics; above :data:`PHYSICS_LIMIT`
+nodes positions are computed in Python (igraph Fruchterman–Reingold, seeded) and physics is off,
+which keeps 5,000 nodes interactive in about a second and a half.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+import random
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import networkx as nx
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from . import __version__
+from .errors import HarbinKGError
+
+__all__ = ["render_map", "reduce_graph", "display", "kind_style", "PHYSICS_LIMIT", "MAX_NODES"]
+
+PHYSICS_LIMIT = 300  #: above this many drawn nodes, positions come from Python and physics is off
+MAX_NODES = 5000  #: more drawn nodes than this and browsers stop being interactive: refuse
+
+FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "PingFang SC", '
+              '"Hiragino Sans GB", "Microsoft YaHei", sans-serif')
+
+# Colour, zh and en name per kind (the ontology's class labels). Unknown kinds get a palette colour.
+KINDS: dict[str, tuple[str, str, str]] = {
+    "GovernmentBody": ("#d62728", "政府机构", "government body"),
+    "School": ("#1f77b4", "学校", "school"),
+    "UndergraduateInstitution": ("#17becf", "本科院校", "undergraduate institution"),
+    "HigherVocationalCollege": ("#1f77b4", "高等职业院校", "higher vocational college"),
+    "SecondaryVocationalSchool": ("#6baed6", "中等职业学校", "secondary vocational school"),
+    "GeneralHighSchool": ("#9ecae1", "普通高中", "general high school"),
+    "Enterprise": ("#ff7f0e", "企业", "enterprise"),
+    "Consortium": ("#2ca02c", "联合体/共同体", "consortium"),
+    "AdministrativeArea": ("#8c564b", "行政区域", "administrative area"),
+    "IndustrialPark": ("#bcbd22", "产业园区", "industrial park"),
+    "Agreement": ("#9467bd", "协议", "agreement"),
+    "JointInitiative": ("#e377c2", "共建项目", "joint initiative"),
+    "PilotProgramme": ("#f7b6d2", "试点项目", "pilot programme"),
+    "PolicyDocument": ("#7f7f7f", "政策文件", "policy document"),
+    "PolicyTask": ("#c7c7c7", "重点任务", "policy task"),
+    "SourceDocument": ("#aec7e8", "来源文献", "source document"),
+    "Event": ("#ffbb78", "事件", "event"),
+    "SigningEvent": ("#ffbb78", "签约活动", "signing event"),
+    "Pathway": ("#98df8a", "升学通道", "education pathway"),
+    "Target": ("#ff9896", "目标", "target"),
+    "Designation": ("#c49c94", "认定", "designation"),
+    "Relator": ("#c5b0d5", "关系体", "relator"),
+    "Organization": ("#393b79", "组织", "organisation"),
+    "Concept": ("#dbdb8d", "概念", "concept"),
+}
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+           "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d37295", "#a0cbe8", "#8cd17d")
+OTHERS_COLOUR = "#bdbdbd"
+_KIND_KEYS = {re.sub(r"[^a-z0-9]", "", k.lower()): k for k in KINDS}
+
+
+def _kind_key(kind) -> str:
+    """``hv:School``, ``…#School``, ``school`` and ``School`` are the same kind."""
+    text = str(kind or "")
+    text = re.split(r"[#/:]", text)[-1] if text else ""
+    return _KIND_KEYS.get(re.sub(r"[^a-z0-9]", "", text.lower()), text or "Thing")
+
+
+def kind_style(kinds: Iterable) -> dict[str, tuple[str, str, str]]:
+    """(colour, zh name, en name) for each kind; unknown kinds get palette colours in sorted order."""
+    out, spare = {}, iter(PALETTE * 4)
+    for kind in sorted({_kind_key(k) for k in kinds}):
+        out[kind] = KINDS.get(kind) or (next(spare, "#888888"), kind, kind)
+    return out
+
+
+# ---------------------------------------------------------------- reduction
+def reduce_graph(G: nx.Graph, top: int, scores: Mapping | None = None) -> nx.Graph:
+    """The ``top`` nodes by score (degree by default), the rest folded into one node per kind.
+
+    Each "others" node carries ``aggregated`` (how many it stands for) and ``members`` (their
+    labels, best first); an edge to it has ``weight`` = the number of edges it replaces.
+    """
+    if top < 1:
+        raise HarbinKGError(f"--top must be at least 1 (got {top}).")
+    if len(G) <= top:
+        return G
+    score = scores if scores is not None else dict(G.degree())
+    ranked = sorted(G, key=lambda n: (-float(score.get(n, 0) or 0), str(n)))
+    keep = set(ranked[:top])
+    folded: dict[str, list] = {}
+    for n in ranked[top:]:
+        folded.setdefault(_kind_key(G.nodes[n].get("kind")), []).append(n)
+    H = G.__class__()
+    H.graph.update(G.graph)
+    for n in ranked[:top]:
+        H.add_node(n, **G.nodes[n])
+    owner = {}
+    styles = kind_style(folded)
+    for kind, members in sorted(folded.items()):
+        key = f"others:{kind}"
+        _, zh, en = styles[kind]
+        H.add_node(key, iri="", kind=kind, aggregated=len(members), others=True,
+                   label_zh=f"其他{zh}（{len(members)}个）", label_en=f"Other {en} ({len(members)})",
+                   members=[G.nodes[m].get("label_zh") or G.nodes[m].get("label_en") or str(m)
+                            for m in members[:30]])
+        owner.update(dict.fromkeys(members, key))
+    counts: dict = {}
+    for u, v, data in G.edges(data=True):
+        if u in keep and v in keep:
+            H.add_edge(u, v, **data)
+            continue
+        a, b = owner.get(u, u), owner.get(v, v)
+        if a != b:
+            pair = (a, b) if G.is_directed() else tuple(sorted((a, b), key=str))
+            counts[pair] = counts.get(pair, 0) + 1
+    for (a, b), w in sorted(counts.items(), key=lambda item: (str(item[0][0]), str(item[0][1]))):
+        extra = {"key": "folded"} if G.is_multigraph() else {}
+        H.add_edge(a, b, **extra, weight=w, folded=w, relation_zh="汇总", relation_en="aggregated")
+    return H
+
+
+# ---------------------------------------------------------------- layout
+def _positions(order: list, edges: list[tuple[int, int]], seed: int) -> list[tuple[float, float]]:
+    """Fruchterman–Reingold (igraph, grid variant: ~0.4 s for 5k nodes), seeded, in pixels."""
+    import igraph
+
+    g = igraph.Graph(n=len(order), edges=sorted({(min(a, b), max(a, b)) for a, b in edges if a != b}))
+    # igraph draws from Python's global ``random`` by default; lend it a private, seeded one.
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        layout = g.layout_fruchterman_reingold(niter=500, grid="grid")
+    finally:
+        igraph.set_random_number_generator(random)
+    coords = layout.coords
+    if not coords:
+        return []
+    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    scale = 60.0 * math.sqrt(len(coords)) / span  # about 60 px per node along each side
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return [(round((x - cx) * scale, 1), round((y - cy) * scale, 1)) for x, y in coords]
+
+
+# ---------------------------------------------------------------- text
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _local(iri: str) -> str:
+    iri = str(iri).rstrip("/#")
+    return re.split(r"[#/]", iri)[-1] if iri else ""
+
+
+def _facts(items) -> list[tuple[str, list[str]]]:
+    """Normalise ``via``/``facts`` entries (IRI strings, dicts or tuples) to (name, quotes)."""
+    out = []
+    for item in items or ():
+        if isinstance(item, Mapping):
+            name = (item.get("label_zh") or item.get("label") or item.get("label_en")
+                    or _local(item.get("iri") or item.get("fact") or ""))
+            quotes = item.get("quotes") or item.get("quote") or ()
+            quotes = [quotes] if isinstance(quotes, str) else list(quotes)
+        elif isinstance(item, (tuple, list)):
+            name, quotes = _local(item[0]), [q for q in item[1:] if isinstance(q, str)]
+        else:
+            name, quotes = _local(item), []
+        out.append((str(name), [str(q) for q in quotes if q]))
+    return out
+
+
+RELATIONS = {  # relation codes of harbin_kg.network → (zh, en)
+    "agreement": ("协议", "agreement"), "consortium": ("联合体", "consortium"),
+    "pilot": ("试点", "pilot"), "initiative": ("共建", "co-built initiative"),
+    "event": ("活动", "event"), "participation": ("参与", "takes part"),
+    "partnership": ("合作", "partnership"), "sub-organization": ("下属", "part of"),
+    "competent-authority": ("主管", "competent authority"), "governs": ("管辖", "governs"),
+    "guided-by": ("依据", "guided by"), "issuer": ("发文", "issued by"),
+    "transmits": ("转发", "transmits"), "part-of": ("组成部分", "part of"),
+    "based-on": ("依据", "based on"), "cites": ("引用", "cites"), "pathway": ("升学通道", "pathway"),
+    "hierarchy": ("隶属", "hierarchy"), "documents": ("文件", "documents"),
+}
+
+
+def _relation(data: Mapping) -> tuple[str, str]:
+    """The edge's relation in zh and en: explicit labels, else relation code(s), else the predicate."""
+    if data.get("relation_zh") or data.get("relation_en"):
+        zh, en = data.get("relation_zh"), data.get("relation_en")
+        return str(zh or en), str(en or zh)
+    codes = [str(c) for c in (data.get("relations") or ()) if c] or (
+        [str(data["relation"])] if data.get("relation") else [])
+    if not codes:
+        for key in ("predicate", "kind", "role", "type"):
+            if data.get(key):
+                codes = [_local(data[key])]
+                break
+    if not codes and (data.get("via") is not None or data.get("facts") is not None):
+        codes = ["partnership"]
+    pairs = [RELATIONS.get(c, (c, c)) for c in codes]
+    return "、".join(p[0] for p in pairs), ", ".join(p[1] for p in pairs)
+
+
+# ---------------------------------------------------------------- page
+@lru_cache(maxsize=1)
+def _assets() -> dict[str, str]:
+    """vis-network 9.1.2 JS/CSS from the pinned pyvis wheel, our app JS/CSS; sourcemap lines dropped."""
+    lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+    ours = resources.files("harbin_kg") / "templates"
+    strip = re.compile(r"^\s*//# sourceMappingURL=.*$|/\*# sourceMappingURL=.*?\*/", re.M)
+    assets = {
+        "vis_js": strip.sub("", (lib / "vis-network.min.js").read_text(encoding="utf-8")),
+        "vis_css": strip.sub("", (lib / "vis-network.css").read_text(encoding="utf-8")),
+        "app_js": (ours / "map.js").read_text(encoding="utf-8"),
+        "app_css": (ours / "map.css").read_text(encoding="utf-8").replace("FONT_STACK", FONT_STACK),
+    }
+    for name, text in assets.items():
+        if re.search(r"</(script|style)|<!--", text, re.I):
+            raise RuntimeError(f"{name} cannot be inlined: it contains a closing tag")
+    return assets
+
+
+def _json_block(value) -> str:
+    # Safe inside <script type="application/json">: no "</script>", no "<!--", no line separators.
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for raw, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                     ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, esc)
+    return text
+
+
+def _sha(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    folder = str(resources.files("harbin_kg") / "templates")
+    return Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"]),
+                       keep_trailing_newline=True)
+
+
+def render_map(
+    G: nx.Graph,
+    *,
+    title: str,
+    size_by: Mapping | None = None,
+    color_by: Literal["kind", "community"] = "kind",
+    communities=None,
+    seed: int = 7,
+    lang: Literal["zh", "en"] = "zh",
+    layout: Literal["physics", "fixed"] | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    top: int | None = None,
+    max_nodes: int = MAX_NODES,
+) -> str:
+    """Draw ``G`` as one self-contained HTML page and return it (nothing is written).
+
+    Parameters
+    ----------
+    G : nodes with ``iri``, ``kind``, ``label_zh``, ``label_en`` (optional ``placeholder``,
+        ``aliases``, ``quotes``, ``facts``); edges with optional ``weight``, ``via`` (facts with
+        quotes), ``relation``/``relation_zh``/``relation_en``.
+    size_by : node → score (centrality); node size grows with it. Default: degree.
+    color_by : ``"kind"`` (legend of kinds) or ``"community"`` (``communities``: a list of node
+        sets or a node → id mapping; computed with seeded Louvain when omitted).
+    layout : ``"physics"`` (seeded vis-network physics), ``"fixed"`` (igraph positions, physics
+        off) or None: physics up to :data:`PHYSICS_LIMIT` nodes, fixed above.
+    aliases : IRI (or node) → other names (哈职院) the search box should also find.
+    top : keep the ``top`` nodes by score and fold the rest into one node per kind.
+
+    >>> G = nx.Graph(); G.add_node("a", kind="School", label_zh="哈尔滨学院", label_en="Harbin University")
+    >>> page = render_map(G, title="<demo>")
+    >>> page.startswith("<!DOCTYPE html>") and "&lt;demo&gt;" in page and "http://" not in page.split("<script>")[0]
+    True
+    """
+    if lang not in ("zh", "en"):
+        raise HarbinKGError(f'Unknown language "{lang}"; use zh or en.')
+    if color_by not in ("kind", "community"):
+        raise HarbinKGError(f'Cannot colour by "{color_by}"; use kind or community.')
+    scores = dict(size_by) if size_by is not None else dict(G.degree())
+    if top is not None:
+        G = reduce_graph(G, top, scores)
+    if len(G) > max_nodes:
+        raise HarbinKGError(
+            f"The map would draw {len(G):,} nodes; browsers stop being interactive above "
+            f"{max_nodes:,}. Draw the most central ones with --top N (for example --top 2000) "
+            f"or pick a --layer or --focus.")
+    order = sorted(G, key=str)
+    index = {n: i for i, n in enumerate(order)}
+    styles = kind_style(G.nodes[n].get("kind") for n in order)
+    group_of, group_legend = _groups(G, order, color_by, communities, seed)
+
+    values = [float(scores.get(n, 0) or 0) for n in order]
+    top_value = max(values, default=0) or 1.0
+    alias_map = {str(k): list(v) for k, v in (aliases or {}).items()}
+    incident_quotes: dict = {}
+    edges_out = []
+    raw_edges = sorted(((index[u], index[v], d) for u, v, d in G.edges(data=True)),
+                       key=lambda e: (e[0], e[1], _json_block(_edge_key(e[2]))))
+    max_w = max((float(d.get("weight", 1) or 1) for _, _, d in raw_edges), default=1.0)
+    for i, (a, b, data) in enumerate(raw_edges):
+        rel_zh, rel_en = _relation(data)
+        facts = _facts(data.get("facts")) if data.get("facts") else _facts(data.get("via"))
+        quotes = [q for _, qs in facts for q in qs] + [str(q) for q in data.get("quotes") or ()]
+        lines = [f"{rel_zh} / {rel_en}" if rel_zh != rel_en else rel_zh] if rel_zh else []
+        if data.get("folded"):
+            lines.append(f"汇总 {data['folded']} 条关系 / {data['folded']} relations folded")
+        elif "weight" in data:
+            lines.append(f"权重 weight: {float(data['weight']):.3g}")
+        if data.get("roles"):
+            lines.append("角色 role: " + "、".join(map(str, data["roles"])))
+        if data.get("mechanism_labels"):
+            lines.append("机制 mechanism: " + "、".join(map(str, data["mechanism_labels"])))
+        for name, qs in facts[:6]:
+            lines.append(f"• {name}")
+            lines += [f"  「{_short(q)}」" for q in qs[:2]]
+        if len(facts) > 6:
+            lines.append(f"… +{len(facts) - 6}")
+        for q in [str(q) for q in data.get("quotes") or ()][:2]:
+            lines.append(f"「{_short(q)}」")
+        for n in (a, b):
+            incident_quotes.setdefault(n, []).extend(quotes)
+        w = float(data.get("weight", 1) or 1)
+        edges_out.append({"id": f"e{i}", "from": f"n{a}", "to": f"n{b}", "title": "\n".join(lines),
+                          "lz": rel_zh, "le": rel_en, "label": rel_en if lang == "en" else rel_zh,
+                          "width": round(1 + 4 * w / max_w, 2)})
+
+    nodes_out = []
+    for i, n in enumerate(order):
+        d = G.nodes[n]
+        kind = _kind_key(d.get("kind"))
+        colour, kind_zh, kind_en = styles[kind]
+        if d.get("others"):
+            colour = OTHERS_COLOUR
+        elif color_by == "community":
+            colour = group_legend[group_of[n]][0]
+        iri = str(d.get("iri") or ("" if d.get("others") else n))
+        lz = str(d.get("label_zh") or d.get("label_en") or _local(iri) or n)
+        le = str(d.get("label_en") or d.get("label_zh") or _local(iri) or n)
+        names = sorted({str(x) for x in list(d.get("aliases") or ()) + alias_map.get(iri, [])
+                        + alias_map.get(str(n), [])} - {lz, le})
+        lines = [f"{kind_zh} / {kind_en}", lz] + ([le] if le != lz else [])
+        if names:
+            lines.append("又称 also: " + "、".join(names))
+        if d.get("placeholder"):
+            lines.append("占位主体：原文未写明具体机构 / placeholder: the text names no body")
+        if d.get("aggregated"):
+            lines.append("包括 includes: " + "、".join(map(str, d.get("members", [])[:12]))
+                         + (" …" if d["aggregated"] > 12 else ""))
+        lines.append(f"连接 links: {G.degree(n)}" + (f" · 得分 score: {values[i]:.3g}"
+                                                     if size_by is not None else ""))
+        if color_by == "community" and not d.get("others"):
+            lines.append(f"社区 community: {group_of[n] + 1}")
+        for key, name in (("year", "年份 year"), ("status", "状态 status"), ("n_parties", "参与方 parties"),
+                          ("reported_members", "成员 members")):
+            if d.get(key) not in (None, "", []):
+                lines.append(f"{name}: {d[key]}")
+        for fact in [str(f) for f in d.get("facts") or ()][:4]:
+            lines.append(f"• {_short(fact, 120)}")
+        quotes = list(dict.fromkeys([str(q) for q in d.get("quotes") or ()] + incident_quotes.get(i, [])))
+        lines += [f"「{_short(q)}」" for q in quotes[:3]]
+        if iri:
+            lines.append(iri)
+        node = {"id": f"n{i}", "label": le if lang == "en" else lz, "lz": lz, "le": le, "al": names,
+                "iri": iri, "k": kind, "title": "\n".join(lines), "color": colour,
+                "size": round(8 + 27 * math.sqrt(max(values[i], 0) / top_value), 2)}
+        if d.get("placeholder"):
+            node["shapeProperties"] = {"borderDashes": [4, 3]}
+            node["borderWidth"] = 2
+            node["color"] = {"background": "#ffffff", "border": colour}
+        nodes_out.append(node)
+
+    fixed = layout == "fixed" or (layout is None and len(order) > PHYSICS_LIMIT)
+    if fixed:
+        for node, (x, y) in zip(nodes_out, _positions(order, [(a, b) for a, b, _ in raw_edges], seed)):
+            node["x"], node["y"] = x, y
+    options = _options(G.is_directed(), fixed, seed, len(order))
+
+    counts: dict[str, int] = {}
+    for node in nodes_out:
+        counts[node["k"]] = counts.get(node["k"], 0) + 1
+    kinds = [{"key": k, "colour": styles[k][0], "zh": styles[k][1], "en": styles[k][2], "count": c,
+              "id": f"k{j}"} for j, (k, c) in enumerate(sorted(counts.items()))]
+    data = {"nodes": nodes_out, "edges": edges_out, "options": options, "lang": lang,
+            "kinds": [[k["id"], k["key"]] for k in kinds], "fixed": fixed}
+    assets = _assets()
+    csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+           f"script-src {_sha(assets['vis_js'])} {_sha(assets['app_js'])}; base-uri 'none'; form-action 'none'")
+    page = _environment().get_template("map.html").render(
+        title=title, lang=lang, version=__version__, csp=csp, kinds=kinds, color_by=color_by,
+        groups=[{"colour": c, "label": lab} for c, lab in group_legend],
+        n_nodes=len(nodes_out), n_edges=len(edges_out), fixed=fixed,
+        data_json=Markup(_json_block(data)), vis_js=Markup(assets["vis_js"]),
+        vis_css=Markup(assets["vis_css"]), app_js=Markup(assets["app_js"]),
+        app_css=Markup(assets["app_css"]))
+    return page
+
+
+def _edge_key(data: Mapping) -> dict:
+    # A stable sort key for parallel edges: their data minus anything unserialisable.
+    return {k: (v if isinstance(v, (str, int, float, bool)) else str(v)) for k, v in data.items()}
+
+
+def _groups(G, order, color_by, communities, seed):
+    """Community id per node and the legend rows (colour, label) — empty when colouring by kind."""
+    if color_by != "community":
+        return {}, []
+    plain = [n for n in order if not G.nodes[n].get("others")]
+    if communities is None:
+        U = G.to_undirected(as_view=True) if G.is_directed() else G
+        U = nx.Graph(U.subgraph(plain))
+        communities = nx.community.louvain_communities(U, weight="weight", seed=seed)
+    if isinstance(communities, Mapping):
+        sets: dict = {}
+        for n, c in communities.items():
+            sets.setdefault(c, set()).add(n)
+        communities = list(sets.values())
+    ranked = sorted((sorted(map(str, c)) for c in communities), key=lambda c: (-len(c), c))
+    member = {m: i for i, c in enumerate(ranked) for m in c}
+    group_of = {n: member.get(str(n), len(ranked)) for n in plain}
+    extra = 1 if any(n not in member for n in map(str, plain)) else 0
+    legend = [(PALETTE[i % len(PALETTE)], f"社区 community {i + 1} ({len(c)})")
+              for i, c in enumerate(ranked)]
+    if extra:
+        legend.append(("#888888", "其他 other"))
+    return group_of, legend
+
+
+def _options(directed: bool, fixed: bool, seed: int, n: int) -> dict:
+    """vis-network options: pyvis's option model for what it covers, the rest added here."""
+    from pyvis.network import Network
+
+    net = Network(directed=directed, cdn_resources="in_line")
+    net.toggle_physics(not fixed)
+    net.set_edge_smooth("continuous" if not fixed and n <= 100 else "dynamic")
+    net.toggle_hide_edges_on_drag(fixed)
+    net.inherit_edge_colors(False)
+    options = json.loads(net.options.to_json())
+    if fixed:
+        options["edges"]["smooth"] = False
+    options["physics"].update({
+        "solver": "forceAtlas2Based", "minVelocity": 0.75, "stabilization": {
+            "enabled": not fixed, "iterations": 300, "fit": True, "updateInterval": 50}})
+    options["layout"] = {"randomSeed": seed, "improvedLayout": not fixed and n <= 100}
+    options["interaction"].update({"hover": True, "tooltipDelay": 150, "navigationButtons": False,
+                                   "hideEdgesOnZoom": fixed, "multiselect": False})
+    options["nodes"] = {"shape": "dot", "borderWidth": 1,
+                        "font": {"face": FONT_STACK, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}}
+    options["edges"].update({"color": {"color": "#9e9e9e", "highlight": "#333333", "hover": "#555555",
+                                       "inherit": False},
+                             "font": {"face": FONT_STACK, "size": 10, "align": "middle",
+                                      "color": "#555555", "strokeWidth": 2},
+                             "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
+                             "selectionWidth": 2})
+    return options
+
+
+def display(G: nx.Graph, *, height: int = 640, **kwargs):
+    """Show the map inline in a notebook: an ``<iframe srcdoc>``, so no CDN and no file.
+
+    Takes :func:`render_map`'s arguments (``title`` defaults to "harbin-kg map").
+    """
+    from IPython.display import HTML  # only notebooks need IPython
+
+    kwargs.setdefault("title", "harbin-kg map")
+    page = render_map(G, **kwargs)
+    return HTML(f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
+                f'style="width:100%;height:{int(height)}px;border:1px solid #ddd"></iframe>')
+
+
+def aliases_from_graph(graph, G: nx.Graph) -> dict[str, list[str]]:
+    """IRI → every other name the RDF ``graph`` gives it (skos:altLabel/hiddenLabel, all labels)."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDFS, SKOS
+
+    out: dict[str, list[str]] = {}
+    for n, d in G.nodes(data=True):
+        iri = str(d.get("iri") or n)
+        if not iri.startswith(("http://", "https://")):
+            continue
+        names = {str(o) for p in (SKOS.altLabel, SKOS.hiddenLabel, SKOS.prefLabel, RDFS.label)
+                 for o in graph.objects(URIRef(iri), p) if isinstance(o, Literal)}
+        if names:
+            out[iri] = sorted(names)
+    return out
