@@ -500,3 +500,39 @@ def aliases_from_graph(graph, G: nx.Graph) -> dict[str, list[str]]:
         if names:
             out[iri] = sorted(names)
     return out
+
+
+def measure_scores(G: nx.Graph, measure: str = "degree") -> dict:
+    """Node → score for sizing: degree, weighted-degree, betweenness, closeness, pagerank, eigenvector.
+
+    Uses :mod:`harbin_kg.centrality` when it offers ``centrality(G, measure)``; networkx otherwise.
+    Weighted measures read ``weight``; path measures use ``distance = 1/weight`` when present.
+    """
+    try:
+        from .centrality import centrality  # the network engineer's scores, when available
+    except ImportError:
+        centrality = None
+    if centrality is not None and measure != "weighted-degree":
+        try:
+            return dict(centrality(G, measure))
+        except (TypeError, ValueError, HarbinKGError):
+            pass
+    U = nx.Graph(G) if G.is_directed() or G.is_multigraph() else G
+    has_distance = any("distance" in d for _, _, d in U.edges(data=True))
+    if measure == "degree":
+        return dict(U.degree())
+    if measure == "weighted-degree":
+        return dict(U.degree(weight="weight"))
+    if measure == "betweenness":
+        return nx.betweenness_centrality(U, weight="distance" if has_distance else None)
+    if measure == "closeness":
+        return nx.closeness_centrality(U, distance="distance" if has_distance else None)
+    if measure == "pagerank":
+        return nx.pagerank(U, weight="weight") if len(U) else {}
+    if measure == "eigenvector":
+        try:
+            return nx.eigenvector_centrality_numpy(U, weight="weight") if U.number_of_edges() else dict(U.degree())
+        except (nx.NetworkXException, ValueError):
+            return nx.eigenvector_centrality(U, max_iter=1000, weight="weight")
+    raise HarbinKGError(f'Unknown measure "{measure}"; use degree, weighted-degree, betweenness, '
+                        "closeness, pagerank or eigenvector.")
