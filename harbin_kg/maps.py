@@ -312,7 +312,10 @@ def render_map(
     alias_map = {str(k): list(v) for k, v in (aliases or {}).items()}
     incident_quotes: dict = {}
     edges_out = []
-    raw_edges = sorted(((index[u], index[v], d) for u, v, d in G.edges(data=True)),
+    pairs = ((index[u], index[v], d) for u, v, d in G.edges(data=True))
+    if not G.is_directed():  # an undirected edge has no first end: draw it from the smaller id
+        pairs = ((min(a, b), max(a, b), d) for a, b, d in pairs)
+    raw_edges = sorted(pairs,
                        key=lambda e: (e[0], e[1], _json_block(_edge_key(e[2]))))
     max_w = max((float(d.get("weight", 1) or 1) for _, _, d in raw_edges), default=1.0)
     for i, (a, b, data) in enumerate(raw_edges):
@@ -404,7 +407,7 @@ def render_map(
     csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
            f"script-src {_sha(assets['vis_js'])} {_sha(assets['app_js'])}; base-uri 'none'; form-action 'none'")
     page = _environment().get_template("map.html").render(
-        title=title, lang=lang, version=__version__, csp=csp, kinds=kinds, color_by=color_by,
+        title=title, lang=lang, version=__version__, csp=Markup(csp), kinds=kinds, color_by=color_by,
         groups=[{"colour": c, "label": lab} for c, lab in group_legend],
         n_nodes=len(nodes_out), n_edges=len(edges_out), fixed=fixed,
         data_json=Markup(_json_block(data)), vis_js=Markup(assets["vis_js"]),
@@ -481,8 +484,9 @@ def display(G: nx.Graph, *, height: int = 640, **kwargs):
 
     kwargs.setdefault("title", "harbin-kg map")
     page = render_map(G, **kwargs)
-    return HTML(f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
-                f'style="width:100%;height:{int(height)}px;border:1px solid #ddd"></iframe>')
+    return HTML(f'<div class="harbin-kg-map"><iframe srcdoc="{html.escape(page, quote=True)}" '
+                f'sandbox="allow-scripts" style="width:100%;height:{int(height)}px;border:1px solid #ddd">'
+                "</iframe></div>")
 
 
 def aliases_from_graph(graph, G: nx.Graph) -> dict[str, list[str]]:
