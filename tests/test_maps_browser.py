@@ -1,0 +1,224 @@
+"""Maps in a real browser: Debian's chromium driven by PyPI playwright, with the network blocked.
+
+Every page is opened from a file:// URL; any other request is recorded and aborted. The tests
+wait for the page to say it is ready (``window.hkgMap.state.ready``) but never assert timings.
+"""
+
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from harbin_kg.maps import aliases_from_graph, render_map
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+TINY = Path(__file__).parent / "data" / "tiny.ttl"
+LAYERS = ["ecosystem", "partnership", "membership", "documents", "pathways", "hierarchy"]
+XSS = "document.body.dataset.xss='1'"
+HOSTILE = [
+    f'<img src=x onerror="{XSS}">',
+    f"</script><script>{XSS}</script>",
+    f'"><svg onload="{XSS}">',
+    f'<a href="#" onmouseover="{XSS}">href</a>',
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-wqy-zenhei)")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Opened:
+    def __init__(self, page, requests, errors):
+        self.page, self.requests, self.errors = page, requests, errors
+
+    def js(self, code, arg=None):
+        return self.page.evaluate(code, arg)
+
+    def hover_node(self, node_id):
+        """Move the mouse onto a node and return the tooltip's text."""
+        x, y = self.js("""id => { const n = hkgMap.network; const p = n.getPositions([id])[id];
+                            const d = n.canvasToDOM(p); const r = n.body.container.getBoundingClientRect();
+                            return [d.x + r.left, d.y + r.top]; }""", node_id)
+        self.page.mouse.move(x - 3, y - 3)
+        self.page.mouse.move(x, y)
+        tip = self.page.locator("div.vis-tooltip")
+        tip.wait_for(state="visible")
+        return tip.inner_text()
+
+
+@pytest.fixture
+def open_map(browser, tmp_path):
+    pages = []
+
+    def opener(html: str, name: str = "map.html") -> Opened:
+        path = tmp_path / name
+        path.write_text(html, encoding="utf-8")
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        pages.append(page)
+        requests, errors = [], []
+
+        def route(r):
+            requests.append(r.request.url)
+            if r.request.url == path.as_uri():
+                r.continue_()
+            else:
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+        page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}")
+                if m.type in ("error", "warning") else None)
+        page.goto(path.as_uri())
+        page.wait_for_function("window.hkgMap && window.hkgMap.state.ready", timeout=120_000)
+        return Opened(page, requests, errors)
+
+    yield opener
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture(scope="module", params=["tiny", "bundled"])
+def kg(request):
+    """(rdflib graph, source path): the tiny test graph, and the real bundled one."""
+    from harbin_kg.store import load_rdflib
+
+    if request.param == "tiny":
+        path = TINY
+    else:
+        from harbin_kg.build import default_graph_path
+
+        path = default_graph_path()
+    return load_rdflib(path), path, request.param
+
+
+# The alias each graph is searched by, and the entity it must select. The tiny graph has no
+# partnership for 哈职院, so it checks another alias; the bundled graph checks 哈职院 itself.
+SEARCH = {"tiny": ("哈市教育局", "哈尔滨市教育局"), "bundled": ("哈职院", "哈尔滨职业技术学院")}
+
+
+def map_of(kg, layer, **kwargs):
+    from harbin_kg.network import project
+
+    rdf, path, _ = kg
+    G = project(rdf, layer)
+    return G, render_map(G, title=f"{layer} 图", aliases=aliases_from_graph(rdf, G), **kwargs)
+
+
+def assert_clean(opened, html_path_count=1):
+    assert len(opened.requests) == html_path_count, opened.requests  # only the page itself
+    assert all(u.startswith("file://") for u in opened.requests)
+    assert opened.errors == []
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_each_layer_opens_offline_with_every_node(kg, layer, open_map):
+    G, html = map_of(kg, layer)
+    opened = open_map(html)
+    assert_clean(opened)
+    assert opened.js("hkgMap.nodes.length") == len(G)
+    assert opened.js("hkgMap.edges.length") == G.number_of_edges()
+
+
+def test_focus_map_search_tooltip_and_language(kg, open_map):
+    from harbin_kg.labels import resolve_entity
+
+    from harbin_kg.network import project
+
+    rdf, _, name = kg
+    alias, full_name = SEARCH[name]
+    full = project(rdf, "ecosystem")
+    centre = str(resolve_entity(rdf, alias))
+    G = nx.ego_graph(full, centre, radius=2, undirected=True)
+    html = render_map(G, title=f"{alias} · 周边", aliases=aliases_from_graph(rdf, G))
+    opened = open_map(html)
+    assert_clean(opened)
+    assert opened.js("hkgMap.nodes.length") == len(G)
+
+    # search by the alias, as a person would: type and press Enter
+    opened.page.fill("#hkg-search", alias)
+    opened.page.press("#hkg-search", "Enter")
+    selected = opened.js("hkgMap.network.getSelectedNodes()")
+    assert len(selected) == 1
+    assert opened.js("id => hkgMap.nodes.get(id).lz", selected[0]) == full_name
+    assert full_name in opened.page.inner_text("#hkg-status")
+
+    # a tooltip shows a source quote (「…」) for a node that has one
+    with_quote = opened.js("hkgMap.nodes.get().filter(n => n.title.includes('「')).map(n => n.id)")
+    assert with_quote, "no node carries a quote"
+    tip = opened.hover_node(with_quote[0])
+    assert "「" in tip and "」" in tip
+
+    # the language switch relabels nodes and the legend
+    zh_label = opened.js("id => hkgMap.nodes.get(id).label", selected[0])
+    opened.page.select_option("#hkg-lang", "en")
+    en_label = opened.js("id => hkgMap.nodes.get(id).label", selected[0])
+    assert zh_label == full_name and en_label != zh_label and en_label.isascii()
+    assert opened.page.locator("#hkg-legend h2 .en").first.is_visible()
+    assert not opened.page.locator("#hkg-legend h2 .zh").first.is_visible()
+    assert opened.errors == []
+
+
+def test_kind_filter_hides_and_shows(open_map):
+    G = nx.Graph()
+    G.add_node("a", kind="School", label_zh="甲")
+    G.add_node("b", kind="Enterprise", label_zh="乙")
+    G.add_edge("a", "b")
+    opened = open_map(render_map(G, title="t"))
+    box = opened.page.locator("#hkg-kinds input").first
+    box.uncheck()
+    assert opened.js("hkgMap.nodes.get().filter(n => n.hidden).length") == 1
+    box.check()
+    assert opened.js("hkgMap.nodes.get().filter(n => n.hidden).length") == 0
+    assert opened.errors == []
+
+
+def test_hostile_labels_show_as_text_and_never_run(open_map):
+    G = nx.Graph()
+    for i, payload in enumerate(HOSTILE):
+        G.add_node(payload, iri=payload, kind=payload, label_zh=payload, label_en=payload,
+                   quotes=[payload])
+    for a, b in zip(HOSTILE, HOSTILE[1:]):
+        G.add_edge(a, b, relation=HOSTILE[3], quotes=[HOSTILE[0]])
+    opened = open_map(render_map(G, title=HOSTILE[0] + HOSTILE[3]))
+    assert opened.page.inner_text("#hkg-title") == HOSTILE[0] + HOSTILE[3]
+    assert opened.js("hkgMap.nodes.get().map(n => n.lz).sort()") == sorted(HOSTILE)
+    for node_id in opened.js("hkgMap.nodes.getIds()"):
+        tip = opened.hover_node(node_id)
+        label = opened.js("id => hkgMap.nodes.get(id).lz", node_id)
+        assert label in tip  # shown as text, not parsed as HTML
+    legend = opened.page.inner_text("#hkg-kinds")
+    assert HOSTILE[2] in legend
+    opened.page.fill("#hkg-search", HOSTILE[1])
+    opened.page.press("#hkg-search", "Enter")
+    assert opened.js("document.body.dataset.xss") is None
+    assert opened.js("document.querySelectorAll('img, svg, a[href], iframe').length") == 0
+    assert_clean(opened)
+
+
+def test_five_thousand_nodes_become_interactive(open_map):
+    G = nx.barabasi_albert_graph(5000, 2, seed=5)
+    for n in G:
+        G.nodes[n].update(kind=("School", "Enterprise", "GovernmentBody")[n % 3],
+                          label_zh=f"机构{n}", label_en=f"Org {n}")
+    opened = open_map(render_map(G, title="5k"))
+    assert_clean(opened)
+    assert opened.js("hkgMap.nodes.length") == 5000
+    assert opened.js("hkgMap.state.ready") is True
+    opened.page.fill("#hkg-search", "机构4321")
+    opened.page.press("#hkg-search", "Enter")
+    node_id = opened.js("hkgMap.network.getSelectedNodes()[0]")
+    assert opened.js("id => hkgMap.nodes.get(id).lz", node_id) == "机构4321"
+    assert "机构4321" in opened.hover_node(node_id)
+    assert opened.errors == []
