@@ -139,9 +139,14 @@ def syntax_error(text: str, error: Exception, *, first_line: int = 1) -> QueryEr
     except Exception as rdflib_error:  # pyparsing's ParseException, or anything else it raises
         if getattr(rdflib_error, "lineno", None) and getattr(rdflib_error, "col", None):
             line, column = rdflib_error.lineno, rdflib_error.col
+    return located_error(text, line + first_line - 1, column, detail)
+
+
+def located_error(text: str, line: int, column: int, detail: str) -> QueryError:
+    """``SPARQL syntax error at line L, column C: …`` with the line and a caret under the column."""
     lines = text.splitlines() or [""]
-    shown = lines[min(line, len(lines)) - 1]
-    line_out = line + first_line - 1
+    shown = lines[min(max(line, 1), len(lines)) - 1]
+    line_out = line
     return QueryError(
         f"SPARQL syntax error at line {line_out}, column {column} (语法错误，第{line_out}行第{column}列): {detail}.\n"
         f"  {shown}\n  {' ' * (max(column, 1) - 1)}^"
@@ -156,6 +161,9 @@ def check_rdflib_algebra(text: str, prefixes: dict[str, str]):
     try:
         prepared = prepareQuery(text, initNs=prefixes)
     except Exception as error:  # pyparsing ParseException and rdflib's own errors
+        if getattr(error, "lineno", None) and getattr(error, "col", None):
+            found = getattr(error, "msg", "") or "unexpected text here"
+            raise located_error(text, error.lineno, error.col, f"rdflib: {found}") from None
         raise QueryError(f"rdflib could not parse the query: {error}") from None
 
     def names(node, acc: set) -> set:
