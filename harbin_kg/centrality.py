@@ -81,7 +81,7 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
 
 def _measure(name: str) -> Measure:
     try:
-        return MEASURES[name]
+        return MEASURES[name.replace("-", "_")]
     except KeyError:
         raise UnknownMeasure(f"Unknown measure {name!r}; valid measures: {', '.join(MEASURES)}.") from None
 
@@ -346,7 +346,7 @@ def centrality(G: nx.Graph, measure: str = "degree", *, backend: str = "auto", s
     ``samples`` overrides the number of sampled sources for betweenness/closeness (``None``:
     exact up to :data:`EXACT_PATHS_MAX` nodes, else :data:`PATH_SAMPLES`; ``0``: always exact).
     """
-    return compute(G, [measure], backend=backend, seed=seed, samples=samples).values[measure]
+    return compute(G, [measure], backend=backend, seed=seed, samples=samples).values[_measure(measure).name]
 
 
 @dataclass(frozen=True)
@@ -360,9 +360,7 @@ class Scores:
 def compute(G: nx.Graph, measures: Iterable[str] | None = None, *, backend: str = "auto", seed: int = 0,
             samples: int | None = None) -> Scores:
     """Several measures at once, sharing one igraph conversion; ``parameters`` says how."""
-    measures = list(MEASURES) if measures is None else list(measures)
-    for m in measures:
-        _measure(m)
+    measures = list(MEASURES) if measures is None else [_measure(m).name for m in measures]
     H = undirected_weighted(G) if (G.is_directed() or G.is_multigraph()
                                    or any("distance" not in d for _, _, d in G.edges(data=True))) else G
     chosen = choose_backend(H, backend)

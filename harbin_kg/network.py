@@ -441,9 +441,13 @@ def two_mode(source, spec: Projection | str = "two-mode") -> nx.Graph:
     for a in sorted(agents):
         B.add_node(a, **info[a], bipartite=0)
     for r in sorted(rels):
-        n = len({p["agent"] for p in kept if p["relator"] == r})
+        mine = [p for p in kept if p["relator"] == r]
+        # The relator's own quotes, then those of its participations (who took part), once each.
+        evidence = {q["iri"]: q for f in [r] + [p["part"] for p in mine] for q in quotes.get(f, [])}
+        ordered = sorted(evidence.values(), key=lambda q: (q["start"], q["iri"]))
         B.add_node(r, **info[r], bipartite=1, relation=relators[r]["kind"], status=relators[r]["status"],
-                   year=relators[r]["year"], n_parties=n, quotes=[q["exact"] for q in quotes.get(r, [])])
+                   year=relators[r]["year"], n_parties=len({p["agent"] for p in mine}),
+                   quotes=[q["exact"] for q in ordered], quote_iris=[q["iri"] for q in ordered])
     for p in kept:
         if B.has_edge(p["agent"], p["relator"]):
             B.edges[p["agent"], p["relator"]]["roles"] = sorted(set(B.edges[p["agent"], p["relator"]]["roles"]) | p["roles"])
@@ -484,8 +488,8 @@ def one_mode(B: nx.Graph, weighting: str = "newman") -> nx.Graph:
         rd = B.nodes[r]
         fact = {"relator": r, "relation": rd.get("relation"), "label_zh": rd.get("label_zh", r),
                 "label_en": rd.get("label_en", r), "year": rd.get("year"), "status": rd.get("status"),
-                "n_parties": len(members), "quotes": [q["exact"] for q in quotes.get(r, [])]
-                or list(rd.get("quotes", []))}
+                "n_parties": len(members), "quotes": list(rd.get("quotes", []))
+                or [q["exact"] for q in quotes.get(r, [])]}
         for u, v in combinations(members, 2):
             if G.has_edge(u, v):
                 e = G.edges[u, v]
