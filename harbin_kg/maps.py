@@ -315,8 +315,9 @@ def render_map(
     pairs = ((index[u], index[v], d) for u, v, d in G.edges(data=True))
     if not G.is_directed():  # an undirected edge has no first end: draw it from the smaller id
         pairs = ((min(a, b), max(a, b), d) for a, b, d in pairs)
-    raw_edges = sorted(pairs,
-                       key=lambda e: (e[0], e[1], _json_block(_edge_key(e[2]))))
+    # Parallel edges (multigraphs) need their data as a tie-break; simple graphs do not.
+    tie = (lambda e: _json_block(_edge_key(e[2]))) if G.is_multigraph() else (lambda e: "")
+    raw_edges = sorted(pairs, key=lambda e: (e[0], e[1], tie(e)))
     max_w = max((float(d.get("weight", 1) or 1) for _, _, d in raw_edges), default=1.0)
     for i, (a, b, data) in enumerate(raw_edges):
         rel_zh, rel_en = _relation(data)
@@ -342,7 +343,7 @@ def render_map(
             incident_quotes.setdefault(n, []).extend(quotes)
         w = float(data.get("weight", 1) or 1)
         edges_out.append({"id": f"e{i}", "from": f"n{a}", "to": f"n{b}", "title": "\n".join(lines),
-                          "lz": rel_zh, "le": rel_en, "label": rel_en if lang == "en" else rel_zh,
+                          "lz": rel_zh, "le": rel_en,
                           "width": round(1 + 4 * w / max_w, 2)})
 
     nodes_out = []
@@ -391,6 +392,9 @@ def render_map(
         nodes_out.append(node)
 
     fixed = layout == "fixed" or (layout is None and len(order) > PHYSICS_LIMIT)
+    if not fixed:  # relation labels on edges; on large maps they are unreadable and slow: tooltips only
+        for edge in edges_out:
+            edge["label"] = edge["le"] if lang == "en" else edge["lz"]
     if fixed:
         for node, (x, y) in zip(nodes_out, _positions(order, [(a, b) for a, b, _ in raw_edges], seed)):
             node["x"], node["y"] = x, y

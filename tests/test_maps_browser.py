@@ -81,7 +81,13 @@ def open_map(browser, tmp_path):
         page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}")
                 if m.type in ("error", "warning") else None)
         page.goto(path.as_uri())
-        page.wait_for_function("window.hkgMap && window.hkgMap.state.ready", timeout=120_000)
+        # The page's CSP forbids eval, which wait_for_function's polling needs: poll from outside.
+        for _ in range(2400):  # a generous upper bound (120 s), not a timing assertion
+            if page.evaluate("!!(window.hkgMap && window.hkgMap.state.ready)"):
+                break
+            page.wait_for_timeout(50)
+        else:
+            raise AssertionError(f"the map never became ready; errors: {errors}")
         return Opened(page, requests, errors)
 
     yield opener

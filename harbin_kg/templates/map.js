@@ -31,7 +31,7 @@
     document.documentElement.lang = state.lang;
     var key = state.lang === "en" ? "le" : "lz";
     nodes.update(data.nodes.map(function (n) { return { id: n.id, label: n[key] }; }));
-    edges.update(data.edges.map(function (e) { return { id: e.id, label: e[key] }; }));
+    if (!data.fixed) { edges.update(data.edges.map(function (e) { return { id: e.id, label: e[key] }; })); }
     document.getElementById("hkg-lang").value = state.lang;
   }
   document.getElementById("hkg-lang").addEventListener("change", function (ev) { setLang(ev.target.value); });
