@@ -431,9 +431,9 @@ def _groups(G, order, color_by, communities, seed):
         return {}, []
     plain = [n for n in order if not G.nodes[n].get("others")]
     if communities is None:
-        U = G.to_undirected(as_view=True) if G.is_directed() else G
-        U = nx.Graph(U.subgraph(plain))
-        communities = nx.community.louvain_communities(U, weight="weight", seed=seed)
+        from .centrality import louvain
+
+        communities = louvain(G.subgraph(plain), seed=seed)
     if isinstance(communities, Mapping):
         sets: dict = {}
         for n, c in communities.items():
@@ -510,37 +510,16 @@ def aliases_from_graph(graph, G: nx.Graph) -> dict[str, list[str]]:
     return out
 
 
-def measure_scores(G: nx.Graph, measure: str = "degree") -> dict:
-    """Node → score for sizing: degree, weighted-degree, betweenness, closeness, pagerank, eigenvector.
+def measure_scores(G: nx.Graph, measure: str = "degree", *, seed: int = 0) -> dict:
+    """Node → score for sizing, from :func:`harbin_kg.centrality.centrality` (``degree``,
+    ``weighted-degree``, ``betweenness``, ``closeness``, ``pagerank``, ``eigenvector``, …).
 
-    Uses :mod:`harbin_kg.centrality` when it offers ``centrality(G, measure)``; networkx otherwise.
-    Weighted measures read ``weight``; path measures use ``distance = 1/weight`` when present.
+    Measures where low means central (Burt's constraint) would shrink the brokers: refused.
     """
-    try:
-        from .centrality import centrality  # the network engineer's scores, when available
-    except ImportError:
-        centrality = None
-    if centrality is not None and measure != "weighted-degree":
-        try:
-            return dict(centrality(G, measure))
-        except (TypeError, ValueError, HarbinKGError):
-            pass
-    U = nx.Graph(G) if G.is_directed() or G.is_multigraph() else G
-    has_distance = any("distance" in d for _, _, d in U.edges(data=True))
-    if measure == "degree":
-        return dict(U.degree())
-    if measure == "weighted-degree":
-        return dict(U.degree(weight="weight"))
-    if measure == "betweenness":
-        return nx.betweenness_centrality(U, weight="distance" if has_distance else None)
-    if measure == "closeness":
-        return nx.closeness_centrality(U, distance="distance" if has_distance else None)
-    if measure == "pagerank":
-        return nx.pagerank(U, weight="weight") if len(U) else {}
-    if measure == "eigenvector":
-        try:
-            return nx.eigenvector_centrality_numpy(U, weight="weight") if U.number_of_edges() else dict(U.degree())
-        except (nx.NetworkXException, ValueError):
-            return nx.eigenvector_centrality(U, max_iter=1000, weight="weight")
-    raise HarbinKGError(f'Unknown measure "{measure}"; use degree, weighted-degree, betweenness, '
-                        "closeness, pagerank or eigenvector.")
+    from .centrality import MEASURES, _measure, centrality
+
+    spec = _measure(measure)
+    if not spec.higher_is_central:
+        valid = ", ".join(m.replace("_", "-") for m, v in MEASURES.items() if v.higher_is_central)
+        raise HarbinKGError(f"Cannot size nodes by {measure} (low values are central); use one of {valid}.")
+    return centrality(G, spec.name, seed=seed)

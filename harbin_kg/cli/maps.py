@@ -8,7 +8,7 @@ from ..errors import HarbinKGError
 from . import cli, echo_err, graph_argument, resolve_graph_path
 
 LAYERS = ["ecosystem", "partnership", "two-mode", "membership", "documents", "pathways", "hierarchy"]
-MEASURES = ["degree", "weighted-degree", "betweenness", "closeness", "pagerank", "eigenvector"]
+MEASURES = ["degree", "weighted-degree", "betweenness", "closeness", "pagerank", "eigenvector", "effective-size"]
 
 
 @cli.command(name="map")
@@ -72,7 +72,7 @@ def map_command(graph, output, layer, focus, depth, size_by, color_by, top, seed
     if len(G) == 0:
         raise HarbinKGError(f"Nothing to draw: the {layer} layer of {path} has no nodes "
                             "(选择为空). Try another --layer.")
-    scores = measure_scores(G, size_by)
+    scores = measure_scores(G, size_by, seed=seed)
     page = render_map(G, title=heading, size_by=scores, color_by=color_by, seed=seed, lang=lang,
                       aliases=aliases_from_graph(rdf, G), top=top)
     check_output_path(output, force=force)
