@@ -66,7 +66,8 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
             "isolates 0."),
     Measure("eigenvector", "特征向量中心性", "Eigenvector", True,
             "Per connected component the Perron vector of the weighted adjacency (unit norm), scaled by "
-            "sqrt(component size / n) so the whole vector has unit norm; isolates 0."),
+            "sqrt(component size / n), so components weigh by size (without isolates the whole vector "
+            "has unit norm); isolates 0."),
     Measure("pagerank", "PageRank", "PageRank", True,
             "Weighted PageRank, damping 0.85, dangling mass spread uniformly (defined for any graph)."),
     Measure("constraint", "结构洞约束", "Burt's constraint", False,
