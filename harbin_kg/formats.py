@@ -1,7 +1,7 @@
 """Query results as text: terminal table, CSV, TSV, SPARQL JSON, Markdown, Turtle, N-Triples, JSON-LD.
 
 * ``table`` and ``markdown`` show labels instead of IRIs (``lang`` first, then zh → en → local
-  name), for reading.
+  name), for reading; a query's ``X_zh``/``X_en`` columns are left out there when ``X`` is shown.
 * ``csv`` and ``tsv`` keep full IRIs and add a ``NAME_label`` column after each column holding
   IRIs, for spreadsheets and scripts. CSV starts with a UTF-8 byte-order mark so spreadsheet
   software opens Chinese correctly. Cells starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or
@@ -53,14 +53,20 @@ def render(result: QueryResult, fmt: str | None = None, *, lang: str = "zh", lab
     headers, rows = _display(result, lang)
     if fmt == "markdown":
         return _markdown(headers, rows)
-    align = "".join(">" if _numeric_column(result, i) else "<" for i in range(len(headers)))
+    align = "".join(">" if _numeric_column(result, result.variables.index(h)) else "<" for h in headers) if result.kind != "ask" else "<"
     return render_table(headers, rows, align=align) + "\n"
 
 
 def _display(result: QueryResult, lang: str) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Headers and label rows for reading. ``X_zh``/``X_en`` label columns are left out when
+    column ``X`` is there: the table already shows X by its label in the chosen language."""
     if result.kind == "ask":
         return ["boolean"], [("true" if result.boolean else "false",)]
-    return list(result.variables), result.labelled_rows(lang)
+    names = set(result.variables)
+    keep = [i for i, var in enumerate(result.variables)
+            if not (var.endswith(("_zh", "_en")) and var[:-3] in names)]
+    rows = [tuple(row[i] for i in keep) for row in result.labelled_rows(lang)]
+    return [result.variables[i] for i in keep], rows
 
 
 def _numeric_column(result: QueryResult, index: int) -> bool:

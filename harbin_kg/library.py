@@ -10,7 +10,9 @@ that is not such a comment ends the header. Keys:
 ``# param: NAME KIND[?] — description``
     a parameter, bound to the variable ``?NAME`` (which the query must SELECT). KIND is
     ``entity`` (an IRI, slug, Chinese or English label or alias, resolved against the graph:
-    哈职院 works), ``iri``, ``string``, ``integer``, ``decimal`` or ``gYear``; a trailing ``?``
+    哈职院 works; ``entity:level`` only accepts things under the ``level:`` prefix, so 普通高中
+    means the education level, not the school class), ``iri``, ``string``, ``integer``, ``decimal``
+    or ``gYear``; a trailing ``?``
     makes it optional: left out, the variable stays free and the query lists every value;
 ``# example: NAME=VALUE …``
     parameters for a worked example (tests run every query with them).
@@ -33,7 +35,7 @@ __all__ = ["PARAM_KINDS", "Param", "NamedQuery", "parse_header", "library", "nam
 
 PARAM_KINDS = ("entity", "iri", "string", "integer", "decimal", "gYear")
 _HEADER = re.compile(r"^#\s*([a-z][a-z-]*):\s?(.*)$")
-_PARAM = re.compile(r"^([A-Za-z_]\w*)\s+([A-Za-z]+)(\?)?\s*(?:[—–-]+\s*(.*))?$")
+_PARAM = re.compile(r"^([A-Za-z_]\w*)\s+([A-Za-z]+)(?::([\w-]+))?(\?)?\s*(?:[—–-]+\s*(.*))?$")
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -45,6 +47,7 @@ class Param:
     kind: str = "string"
     optional: bool = False
     description: str = ""
+    within: str = ""  # entity:PREFIX: only entities under that prefix (entity:level → education levels)
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,8 @@ def parse_header(text: str, *, where: str = "query") -> dict:
                     f"{where}: bad '# param:' line {value!r}; write '# param: NAME KIND — description' "
                     f"with KIND one of {', '.join(PARAM_KINDS)} (add ? for optional)."
                 )
-            params.append(Param(spec.group(1), spec.group(2), bool(spec.group(3)), (spec.group(4) or "").strip()))
+            params.append(Param(spec.group(1), spec.group(2), bool(spec.group(4)), (spec.group(5) or "").strip(),
+                                spec.group(3) or ""))
         elif key == "description":
             description.append(value)
         elif key == "example":

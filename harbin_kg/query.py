@@ -45,7 +45,7 @@ from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from .errors import HarbinKGError, QueryError, QueryTimeout
+from .errors import HarbinKGError, QueryError, QueryTimeout, UnknownEntity
 from .labels import curie, labels as node_labels, local_name, name_index, resolve_entity
 from .library import NamedQuery, Param, looks_like_name, named_query, parse_header
 from .namespaces import ID, PREFIXES
@@ -247,7 +247,7 @@ def bind_params(query: NamedQuery, params: Mapping[str, object], loaded: LoadedG
         if isinstance(value, Node):
             bound[name] = value
         elif param.kind == "entity":
-            bound[name] = resolve_entity(loaded.names, str(value), index=loaded.name_index)
+            bound[name] = _resolve(loaded, str(value), param.within)
         elif param.kind == "iri":
             bound[name] = _iri(str(value), name)
         else:
@@ -262,6 +262,28 @@ def bind_params(query: NamedQuery, params: Mapping[str, object], loaded: LoadedG
             f"Give it with --param, e.g. `{call}`."
         )
     return bound
+
+
+def _resolve(loaded: LoadedGraph, name: str, within: str) -> URIRef:
+    """:func:`resolve_entity`, narrowed to IRIs under the prefix ``within`` when one is given."""
+    try:
+        found = resolve_entity(loaded.names, name, index=loaded.name_index)
+    except UnknownEntity as error:
+        namespace = PREFIXES.get(within)
+        inside = [(lab, iri) for lab, iri in error.suggestions if namespace and iri.startswith(namespace)]
+        if namespace and len(inside) == 1 and _normal_name(inside[0][0]) == _normal_name(name):
+            return URIRef(inside[0][1])
+        raise UnknownEntity(name, inside or error.suggestions) from None
+    namespace = PREFIXES.get(within)
+    if namespace and not str(found).startswith(namespace):
+        raise UnknownEntity(name, [])
+    return found
+
+
+def _normal_name(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
 def _looks_like_iri(value) -> bool:

@@ -341,7 +341,7 @@ def test_json_is_sparql_results_format(agreements):
 
 def test_markdown(agreements):
     lines = render(agreements, "markdown").splitlines()
-    assert lines[0].startswith("| agreement |") and len(lines) == len(agreements) + 2
+    assert lines[0].startswith("| agreement | date |") and len(lines) == len(agreements) + 2
 
 
 # rdflib's JSON-LD parser builds a ConjunctiveGraph internally (deprecated in rdflib 7.x).
