@@ -181,14 +181,12 @@ def used_prefixes(triples) -> dict[str, str]:
     iris = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
             if isinstance(t, ox.NamedNode)}
     iris |= {triple.object.datatype.value for triple in triples if isinstance(triple.object, ox.Literal)}
-    # entity IRIs read better relative to @base (<org/x>) than as id:org\/x
+    # full entity IRIs read better than id:org\/x (and @base would relativise the prefixes too)
     return {p: ns for p, ns in PREFIXES.items() if p != "id" and any(iri.startswith(ns) for iri in iris)}
 
 
 def turtle_options(triples) -> dict:
-    from .namespaces import ID
-
-    return {"prefixes": used_prefixes(triples), "base_iri": str(ID)}
+    return {"prefixes": used_prefixes(triples)}
 
 
 def _RDF_FORMATS():
