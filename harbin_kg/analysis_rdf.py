@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from . import __version__
@@ -123,13 +123,15 @@ def serialize_analysis(graph: Graph, fmt: str = "turtle") -> str:
     if fmt == "turtle":
         return graph.serialize(format="turtle")
     if fmt == "trig":
-        ds = Dataset()
-        named = ds.graph(ANALYSIS_GRAPH)
-        for prefix, ns in graph.namespaces():
-            ds.bind(prefix, ns, override=True, replace=True)
-        for triple in graph:
-            named.add(triple)
-        return ds.serialize(format="trig")
+        import pyoxigraph as ox
+
+        from .store import to_ox_term
+
+        name = ox.NamedNode(str(ANALYSIS_GRAPH))
+        quads = sorted((ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o), name) for s, p, o in graph),
+                       key=str)
+        prefixes = {p: str(ns) for p, ns in graph.namespaces() if p}
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
     raise OutputError(f"Unknown analysis format {fmt!r}; use turtle (.ttl) or trig (.trig).")
 
 
