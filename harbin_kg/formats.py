@@ -21,7 +21,7 @@ import re
 from rdflib import BNode, Literal, URIRef
 
 from .errors import QueryError
-from .query import QueryResult
+from .results import QueryResult
 from .tables import render_table
 
 __all__ = ["TABLE_FORMATS", "GRAPH_FORMATS", "FORMATS", "render", "sparql_json", "guard_cell"]
