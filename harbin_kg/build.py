@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import __version__
 from .errors import DataError
@@ -44,8 +44,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 GRAPH_IRI = ID["graph/harbin-kg"]
-_DECLARATION_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-                      RDF.Property, RDFS.Class, OWL.FunctionalProperty}
 _VERBATIM = (HV.mentionText, HV.reportedText, HV.dateText)
 
 
@@ -157,9 +155,8 @@ def _source_for(path: Path, paths: Paths, sources: dict[str, Source]) -> Source:
 
 
 def _declared_terms(vocabulary: Graph) -> set[URIRef]:
-    declared = {s for s, o in vocabulary.subject_objects(RDF.type) if isinstance(s, URIRef)
-                and (o in _DECLARATION_TYPES or o in (SKOS.Concept, SKOS.ConceptScheme)
-                     or str(o).startswith("http://www.w3.org/ns/shacl#"))}
+    # Anything the vocabulary types (a class, a property, a concept, hv:dsd …) is declared.
+    declared = {s for s in vocabulary.subjects(RDF.type) if isinstance(s, URIRef)}
     return declared | {s for s in vocabulary.subjects(RDFS.subClassOf) if isinstance(s, URIRef)}
 
 
@@ -203,7 +200,8 @@ def _check_entities(files: dict[Path, Graph], merged: Graph) -> None:
             defined_in[subject] = path
     for path, graph in files.items():
         for subject, obj in graph.subject_objects():
-            if isinstance(obj, URIRef) and str(obj).startswith(str(ID)) and obj not in defined_in:
+            if (isinstance(obj, URIRef) and str(obj).startswith(str(ID)) and obj not in defined_in
+                    and not str(obj).startswith(str(ID["quote/"]))):
                 raise DataError(
                     f"{path}, line {line_of(path, _rel(obj))}: <{_rel(obj)}> is referenced but defined nowhere "
                     "(未定义的实体). Define it (with a type, labels and a quote) or fix the slug."
@@ -339,7 +337,8 @@ def _describe_build(graph: Graph, paths: Paths, sources: dict[str, Source]) -> N
 def serialize(graph: Graph, fmt: str) -> str:
     """Deterministic text of ``graph``: ``turtle``, ``nt`` (sorted lines) or ``json-ld``."""
     if fmt == "turtle":
-        return graph.serialize(format="turtle")
+        # Entities print relative to the documented base: <org/harbin-university>.
+        return graph.serialize(format="turtle", base=str(ID))
     if fmt == "nt":
         lines = graph.serialize(format="nt").splitlines()
         return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
