@@ -22,7 +22,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 FALLBACK = [
     "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } LIMIT 100",

@@ -22,7 +22,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from .labels import curie, local_name
+from .labels import curie
 from .namespaces import ID, PREFIXES
 
 __all__ = ["ID", "Site", "entity_iri", "write_site"]

@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
-from .errors import ForbiddenQuery, QueryError
+from .errors import ForbiddenQuery
 from .server_workers import (GRAPH_FORMATS, SELECT_FORMATS, Job, Overloaded, WorkerDied, WorkerPool,
                              WorkerTimeout)
 from .sparql_guard import check_read_only, query_form

@@ -7,7 +7,6 @@ timeout while correct queries keep answering, and hostile labels in headless Chr
 
 import http.client
 import json
-import os
 import signal
 import socket
 import subprocess
