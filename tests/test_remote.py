@@ -1,0 +1,313 @@
+"""Publishing to a real Oxigraph server and querying it; unreachable, slow, failing and
+redirecting stores give bounded, clear errors and never a half-replaced graph."""
+
+import http.client
+import http.server
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from harbin_kg.cli import cli
+from harbin_kg.remote import (LAYERS, EndpointStore, RemoteError, check_url, count_triples, graph_iri, publish,
+                              split_layers)
+
+pytestmark = pytest.mark.server
+
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real ``oxigraph serve`` on a free loopback port, stopped when the module is done."""
+    if not OXIGRAPH.exists():
+        pytest.skip(f"the oxigraph server binary is not installed at {OXIGRAPH} (pip install oxigraph)")
+    port = _free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                EndpointStore(base + "/query", timeout=2, default_graph=()).query("ASK { ?s ?p ?o }")
+                break
+            except RemoteError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("oxigraph serve did not start") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def published(server, bundled_graph_path):
+    report = publish(bundled_graph_path, f"  {server}/store\n", timeout=30)
+    return report
+
+
+def _graph_counts(server) -> dict[str, int]:
+    rows = EndpointStore(server + "/query", default_graph=()).query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {r["g"].value: int(r["n"].value) for r in rows}
+
+
+def test_publish_makes_one_named_graph_per_layer(server, published, bundled_graph_path):
+    expected = {graph_iri(name): count for name, (_, count) in split_layers(bundled_graph_path).items()}
+    assert published.counts == expected
+    assert _graph_counts(server) == expected  # and no staging graph left behind
+    assert all(expected[graph_iri(name)] > 0 for name in LAYERS)
+    assert sum(expected.values()) == len(_local(bundled_graph_path))
+
+
+def _local(path):
+    from harbin_kg.store import load_store
+
+    return load_store(path)
+
+
+def test_publishing_again_replaces_without_duplicates(server, published, bundled_graph_path):
+    before = _graph_counts(server)
+    again = publish(bundled_graph_path, f"{server}/store")
+    assert again.counts == published.counts
+    assert _graph_counts(server) == before
+
+
+def test_publish_without_sparql_update_puts_each_graph(server, published, bundled_graph_path):
+    report = publish(bundled_graph_path, f"{server}/store", update_url=False, layers=["derived"])
+    assert report.method == "stage + PUT" and report.replaced == [graph_iri("derived")]
+    assert _graph_counts(server) == published.counts
+
+
+QUERIES = [
+    "SELECT ?org ?zh ?en WHERE { ?org a hv:School ; skos:prefLabel ?zh , ?en "
+    "FILTER(LANG(?zh) = 'zh' && LANG(?en) = 'en') }",
+    "SELECT ?type (COUNT(*) AS ?n) WHERE { ?x a ?type } GROUP BY ?type",
+    "SELECT ?q ?exact ?start WHERE { ?q oa:hasSelector ?s , ?p . ?s oa:exact ?exact . ?p oa:start ?start }",
+    "SELECT ?a ?b WHERE { ?a hv:party ?b OPTIONAL { ?b hv:isPlaceholder ?x } }",
+]
+
+
+def _prefixes():
+    from harbin_kg.namespaces import PREFIXES
+
+    return dict(PREFIXES)
+
+
+def _rows(results):
+    return sorted(tuple(str(v) for v in row) for row in results)
+
+
+@pytest.mark.parametrize("sparql", QUERIES)
+def test_remote_select_answers_equal_local_ones(server, published, bundled_graph_path, sparql):
+    local = _local(bundled_graph_path).query(sparql, prefixes=_prefixes())
+    remote = EndpointStore(server + "/query").query(sparql, prefixes=_prefixes())
+    assert [v.value for v in remote.variables] == [v.value for v in local.variables]
+    expected = _rows(local)
+    assert expected and _rows(remote) == expected
+
+
+def test_remote_ask_construct_and_substitutions(server, published, bundled_graph_path):
+    endpoint, local = EndpointStore(server + "/query"), _local(bundled_graph_path)
+    prefixes = _prefixes()
+    assert endpoint.query("ASK { ?s a hv:Agreement }", prefixes=prefixes) is True
+    assert endpoint.query("ASK { ?s a hv:NoSuchClass }", prefixes=prefixes) is False
+    construct = "CONSTRUCT { ?a hv:party ?b } WHERE { ?a hv:party ?b }"
+    assert sorted(map(str, endpoint.query(construct, prefixes=prefixes))) == \
+        sorted(map(str, local.query(construct, prefixes=prefixes)))
+    partners = (Path(__file__).resolve().parent.parent / "harbin_kg/queries/partners-of.rq").read_text(encoding="utf-8")
+    subs = {ox.Variable("org"): ox.NamedNode("https://w3id.org/hrbvet/id/org/heilongjiang-education-department")}
+    remote_rows = endpoint.query(partners, prefixes=prefixes, substitutions=subs)
+    local_rows = local.query(partners, prefixes=prefixes, substitutions=subs)
+    assert _rows(remote_rows) == _rows(local_rows)
+    row = next(iter(remote_rows))
+    assert row["org"] == row[0] == row[ox.Variable("org")] == subs[ox.Variable("org")]
+
+
+# ------------------------------------------------------------------------------ bad stores
+
+
+class _Stub:
+    """A local HTTP server whose handler is ``respond(handler)``; stopped by the fixture."""
+
+    def __init__(self, respond):
+        release = self.release = threading.Event()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _any(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self.body = self.rfile.read(length) if length else b""
+                respond(self, release)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(10)
+
+
+@pytest.fixture
+def stub():
+    made = []
+
+    def make(respond):
+        made.append(_Stub(respond))
+        return made[-1]
+
+    yield make
+    for s in made:
+        s.stop()
+
+
+def _reply(handler, status, body=b"", headers=()):
+    try:
+        handler.send_response(status)
+        for name, value in headers:
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+    except OSError:
+        pass  # the client gave up first (the slow-store test)
+
+
+def test_unreachable_store_is_a_clear_bounded_error(server, published, bundled_graph_path):
+    port = _free_port()  # nothing listens there
+    start = time.monotonic()
+    with pytest.raises(RemoteError) as info:
+        publish(bundled_graph_path, f"http://127.0.0.1:{port}/store", timeout=2)
+    assert time.monotonic() - start < 30
+    assert "connection refused" in str(info.value) and "Not replaced" in str(info.value)
+    with pytest.raises(RemoteError, match="connection refused"):
+        EndpointStore(f"http://127.0.0.1:{port}/query", timeout=2).query("ASK {}")
+    assert _graph_counts(server) == published.counts
+
+
+def test_slow_store_times_out(stub, server, published, bundled_graph_path):
+    slow = stub(lambda handler, release: (release.wait(20), _reply(handler, 204)))
+    start = time.monotonic()
+    with pytest.raises(RemoteError) as info:
+        publish(bundled_graph_path, slow.url + "/store", timeout=0.5)
+    assert time.monotonic() - start < 15
+    assert "did not answer within 0.5 s" in str(info.value)
+    with pytest.raises(RemoteError, match="did not answer"):
+        EndpointStore(slow.url + "/query", timeout=0.5).query("ASK {}")
+    assert _graph_counts(server) == published.counts
+
+
+@pytest.mark.parametrize("status, words", [(401, "credentials"), (403, "read-only"), (500, "server-side error")])
+def test_failing_store_names_the_status(stub, server, published, bundled_graph_path, status, words):
+    failing = stub(lambda handler, release: _reply(handler, status, b"nope\n"))
+    with pytest.raises(RemoteError) as info:
+        publish(bundled_graph_path, failing.url + "/store", timeout=5)
+    message = str(info.value)
+    assert str(status) in message and words in message and 'Server said: "nope"' in message
+    with pytest.raises(RemoteError, match=str(status)):
+        EndpointStore(failing.url + "/query", timeout=5).query("ASK {}")
+    assert _graph_counts(server) == published.counts
+
+
+def test_redirect_is_not_followed(stub, server, published, bundled_graph_path):
+    moved = stub(lambda handler, release: _reply(handler, 302, headers=[("Location", server + "/store")]))
+    with pytest.raises(RemoteError) as info:
+        publish(bundled_graph_path, moved.url + "/store", timeout=5)
+    assert "302" in str(info.value) and "not followed" in str(info.value)
+    with pytest.raises(RemoteError, match="not followed"):
+        EndpointStore(moved.url + "/query", timeout=5).query("ASK {}")
+    assert _graph_counts(server) == published.counts
+
+
+def test_failure_mid_way_leaves_the_live_graphs_intact(stub, server, published, bundled_graph_path):
+    """A proxy forwards to the real store but fails the third upload: nothing live changes,
+    and the staging graphs already uploaded are removed."""
+    target = check_url(server)
+    puts = []
+
+    def respond(handler, release):
+        if handler.command == "PUT":
+            puts.append(handler.path)
+            if len(puts) == 3:
+                return _reply(handler, 500, b"disk full\n")
+        conn = http.client.HTTPConnection(target.host, target.port, timeout=10)
+        try:
+            headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "content-length")}
+            conn.request(handler.command, handler.path, body=handler.body or None, headers=headers)
+            answer = conn.getresponse()
+            _reply(handler, answer.status, answer.read(),
+                   [(k, v) for k, v in answer.getheaders() if k.lower() == "content-type"])
+        finally:
+            conn.close()
+
+    proxy = stub(respond)
+    with pytest.raises(RemoteError) as info:
+        publish(bundled_graph_path, proxy.url + "/store", query_url=proxy.url + "/query", timeout=10)
+    message = str(info.value)
+    assert "500" in message and "Live graphs replaced: none" in message
+    assert _graph_counts(server) == published.counts  # live graphs as before, staging graphs gone
+
+
+@pytest.mark.parametrize("url, words", [
+    ("ftp://127.0.0.1/store", "http:// or https://"),
+    ("file:///etc/passwd", "http:// or https://"),
+    ("127.0.0.1:7878/store", "http:// or https://"),
+    ("\x00http://127.0.0.1:7878/store", "control characters"),
+    ("http://127.0.0.1:7878/st ore", "spaces"),
+    ("http://user:pw@127.0.0.1:7878/store", "user name or password"),
+    ("http://127.0.0.1:99999/store", "invalid port"),
+    ("   ", "empty"),
+])
+def test_bad_urls_are_refused(url, words):
+    with pytest.raises(RemoteError, match=words):
+        check_url(url)
+
+
+def test_whitespace_around_the_url_is_stripped():
+    assert str(check_url(" \t http://127.0.0.1:7878/store \n")) == "http://127.0.0.1:7878/store"
+
+
+def test_query_address_must_be_on_the_store_host(bundled_graph_path):
+    with pytest.raises(RemoteError, match="same scheme, host and port"):
+        publish(bundled_graph_path, "http://127.0.0.1:7878/store", query_url="http://127.0.0.1:7879/query")
+
+
+def test_count_triples_of_a_missing_graph_is_zero(server):
+    assert count_triples(server + "/query", "https://w3id.org/hrbvet/graph/nothing-here") == 0
+
+
+def test_cli_publish(runner, server, published, bundled_graph_path):
+    result = runner.invoke(cli, ["publish", str(bundled_graph_path), "--store", f"{server}/store"])
+    assert result.exit_code == 0, result.output
+    assert graph_iri("facts") in result.stdout and "total" in result.stdout
+    port = _free_port()
+    result = runner.invoke(cli, ["publish", str(bundled_graph_path), "--store", f"http://127.0.0.1:{port}/store",
+                                 "--timeout", "2"])
+    assert result.exit_code == 1 and "\nError: " in result.stderr and "connection refused" in result.stderr
