@@ -151,3 +151,11 @@ def test_limit_note_on_stderr(runner):
     result = run(runner, TINY, "SELECT * WHERE { ?s ?p ?o }", "--limit", "3", "--format", "csv")
     assert result.exit_code == 0 and "cut at --limit 3" in result.stderr
     assert len(list(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))) == 4
+
+
+def test_help_example_runs_on_the_bundled_graph(runner):
+    # The example of --help, on the real graph (built on demand). The article names no partner of
+    # 哈职院 (it appears alone in captions ② and ⑤ and in the 升本 change), so the table may be empty.
+    result = run(runner, "partners-of", "-p", "org=哈职院")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("org") and "rows" in result.stderr
