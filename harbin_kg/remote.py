@@ -47,7 +47,6 @@ CONSTRUCT/DESCRIBE.
 from __future__ import annotations
 
 import http.client
-import json
 import secrets
 import socket
 import urllib.parse
@@ -61,7 +60,7 @@ from .errors import HarbinKGError
 from .namespaces import BASE
 
 __all__ = ["GRAPH_BASE", "LAYERS", "graph_iri", "RemoteError", "PublishReport", "check_url", "split_layers",
-           "publish", "count_triples", "EndpointStore", "RemoteSolutions", "RemoteSolution"]
+           "publish", "count_triples", "EndpointStore"]
 
 GRAPH_BASE = BASE + "graph/"
 LAYERS = ("ontology", "facts", "quotes", "derived")
@@ -375,67 +374,6 @@ def _verify(query: _Url, graph: str, expected: int, timeout: float, what: str) -
 # ------------------------------------------------------------------------------------- querying
 
 
-class RemoteSolution:
-    """One row: ``row["name"]``, ``row[Variable("name")]`` or ``row[0]`` give a pyoxigraph term or None."""
-
-    __slots__ = ("_names", "_values")
-
-    def __init__(self, names: Sequence[str], values: Sequence):
-        self._names, self._values = names, values
-
-    def __getitem__(self, key):
-        if isinstance(key, int):
-            return self._values[key]
-        name = key.value if isinstance(key, ox.Variable) else str(key).lstrip("?$")
-        try:
-            return self._values[self._names.index(name)]
-        except ValueError:
-            raise KeyError(name) from None
-
-    def __iter__(self):
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __repr__(self) -> str:
-        return "<RemoteSolution " + " ".join(f"{n}={v}" for n, v in zip(self._names, self._values)) + ">"
-
-
-class RemoteSolutions:
-    """SELECT results: iterable of :class:`RemoteSolution`, with ``.variables`` as pyoxigraph Variables."""
-
-    def __init__(self, names: list[str], rows: list[RemoteSolution]):
-        self._names = names
-        self.variables = [ox.Variable(n) for n in names]
-        self._rows = rows
-
-    def __iter__(self):
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-
-def _term(binding: dict):
-    kind = binding.get("type")
-    value = binding.get("value", "")
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if kind in ("literal", "typed-literal"):
-        if "xml:lang" in binding:
-            return ox.Literal(value, language=binding["xml:lang"])
-        if "datatype" in binding:
-            return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
-        return ox.Literal(value)
-    if kind == "triple":
-        inner = binding["value"]
-        return ox.Triple(_term(inner["subject"]), _term(inner["predicate"]), _term(inner["object"]))
-    raise RemoteError(f"the endpoint returned a term of unknown type {kind!r}.")
-
-
 class EndpointStore:
     """A remote SPARQL endpoint used where a pyoxigraph ``Store`` is expected (read-only).
 
@@ -455,10 +393,26 @@ class EndpointStore:
     def __repr__(self) -> str:
         return f"EndpointStore({str(self.url)!r})"
 
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> list:
+        """The matching triples (a CONSTRUCT at the endpoint) as pyoxigraph Quads in the default graph."""
+        terms = [("?s", subject), ("?p", predicate), ("?o", object)]
+        pattern = " ".join(str(term) if term is not None else var for var, term in terms)
+        triples = self.query(f"CONSTRUCT {{ {pattern} }} WHERE {{ {pattern} }}")
+        return [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+
+    def __len__(self) -> int:
+        rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+        return int(rows[0]["n"].value) if rows else 0
+
     def query(self, query: str, *, base_iri: str | None = None, prefixes: Mapping[str, str] | None = None,
               substitutions: Mapping | None = None, default_graph=None, named_graphs=None,
               use_default_graph_as_union: bool = False):
         """Run a SPARQL query remotely; results shaped like ``pyoxigraph.Store.query``'s.
+
+        SELECT gives a real ``pyoxigraph.QuerySolutions`` and ASK a ``pyoxigraph.QueryBoolean``
+        (``bool()`` of it is the answer), parsed by ``pyoxigraph.parse_query_results``, so code
+        that checks ``isinstance(result, ox.QuerySolutions)`` works unchanged; CONSTRUCT and
+        DESCRIBE give a list of ``pyoxigraph.Triple``.
 
         ``substitutions`` ({Variable: term}) are sent as a trailing ``VALUES`` block built from
         the terms' N-Triples form (never from user text); ``use_default_graph_as_union`` is
@@ -485,15 +439,9 @@ class EndpointStore:
         media = head.get("content-type", "").split(";")[0].strip().lower()
         if media in ("application/sparql-results+json", "application/json"):
             try:
-                results = json.loads(data.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+                return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            except (SyntaxError, ValueError):
                 raise RemoteError(f"{self.url} sent unreadable SPARQL JSON results.") from None
-            if "boolean" in results:
-                return bool(results["boolean"])
-            names = list(results.get("head", {}).get("vars", []))
-            rows = [RemoteSolution(names, [(_term(b[n]) if n in b else None) for n in names])
-                    for b in results.get("results", {}).get("bindings", [])]
-            return RemoteSolutions(names, rows)
         if media in ("application/n-triples", "text/plain", "text/turtle", "application/n-quads"):
             fmt = ox.RdfFormat.TURTLE if media == "text/turtle" else ox.RdfFormat.N_TRIPLES
             try:

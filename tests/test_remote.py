@@ -128,8 +128,8 @@ def test_remote_select_answers_equal_local_ones(server, published, bundled_graph
 def test_remote_ask_construct_and_substitutions(server, published, bundled_graph_path):
     endpoint, local = EndpointStore(server + "/query"), _local(bundled_graph_path)
     prefixes = _prefixes()
-    assert endpoint.query("ASK { ?s a hv:Agreement }", prefixes=prefixes) is True
-    assert endpoint.query("ASK { ?s a hv:NoSuchClass }", prefixes=prefixes) is False
+    assert bool(endpoint.query("ASK { ?s a hv:Agreement }", prefixes=prefixes)) is True
+    assert bool(endpoint.query("ASK { ?s a hv:NoSuchClass }", prefixes=prefixes)) is False
     construct = "CONSTRUCT { ?a hv:party ?b } WHERE { ?a hv:party ?b }"
     assert sorted(map(str, endpoint.query(construct, prefixes=prefixes))) == \
         sorted(map(str, local.query(construct, prefixes=prefixes)))
@@ -138,7 +138,7 @@ def test_remote_ask_construct_and_substitutions(server, published, bundled_graph
     remote_rows = endpoint.query(partners, prefixes=prefixes, substitutions=subs)
     local_rows = local.query(partners, prefixes=prefixes, substitutions=subs)
     assert _rows(remote_rows) == _rows(local_rows)
-    row = next(iter(remote_rows))
+    row = next(iter(endpoint.query(partners, prefixes=prefixes, substitutions=subs)))
     assert row["org"] == row[0] == row[ox.Variable("org")] == subs[ox.Variable("org")]
 
 
@@ -311,3 +311,13 @@ def test_cli_publish(runner, server, published, bundled_graph_path):
     result = runner.invoke(cli, ["publish", str(bundled_graph_path), "--store", f"http://127.0.0.1:{port}/store",
                                  "--timeout", "2"])
     assert result.exit_code == 1 and "\nError: " in result.stderr and "connection refused" in result.stderr
+
+
+def test_the_query_engine_runs_on_an_endpoint(server, published, bundled_graph_path):
+    """harbin_kg.query takes an EndpointStore where it takes a pyoxigraph Store (names resolved remotely)."""
+    from harbin_kg.query import LoadedGraph, run_query
+
+    loaded = LoadedGraph("oxigraph", store=EndpointStore(server + "/query"))
+    remote = run_query(loaded, "partners-of", {"org": "省教育厅"}, timeout=None)
+    local = run_query(bundled_graph_path, "partners-of", {"org": "省教育厅"}, timeout=None)
+    assert remote.rows and sorted(remote.rows) == sorted(local.rows)
