@@ -5,3 +5,11 @@ into an RDF graph, asks it SPARQL questions, analyses its partnership network an
 """
 
 __version__ = "0.1.0"
+
+from .build import build_graph, default_graph_path, load_graph  # noqa: E402
+from .labels import label, resolve_entity  # noqa: E402
+from .query import ask, run_query  # noqa: E402
+from .validate import validate_graph  # noqa: E402
+
+__all__ = ["__version__", "ask", "build_graph", "default_graph_path", "label", "load_graph",
+           "resolve_entity", "run_query", "validate_graph"]

@@ -95,7 +95,10 @@ def name_index(graph: Graph) -> dict[str, set[URIRef]]:
         if isinstance(node, URIRef) and str(node).startswith(str(ID)):
             path = str(node)[len(str(ID)):]
             add(path, node)
-            add(local_name(node), node)
+            # A bare slug names only a top-level entity (org/x), not its sub-nodes
+            # (agreement/y/party/x), which would make every party's slug ambiguous.
+            if path.count("/") == 1:
+                add(local_name(node), node)
     return index
 
 

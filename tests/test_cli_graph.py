@@ -49,8 +49,7 @@ def test_stats_json_counts_are_real(runner, bundled_graph_path):
     payload = json.loads(result.stdout)
     counts = {c["label_en"]: c["count"] for c in payload["classes"]}
     assert payload["sources"] == 1 and payload["quotes"] > 100
-    assert counts.get("Agreement", 0) >= 11
-    assert counts.get("Policy task", counts.get("Policy Task", 0)) == 7
+    assert counts["agreement"] == 11 and counts["policy task"] == 7 and counts["statistical observation"] == 35
 
 
 def test_commands_default_to_the_bundled_graph(runner):
