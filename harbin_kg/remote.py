@@ -366,8 +366,11 @@ def _put(store: _Url, graph: str, body: bytes, timeout: float, purpose: str) -> 
 def _verify(query: _Url, graph: str, expected: int, timeout: float, what: str) -> int:
     found = count_triples(query, graph, timeout=timeout)
     if found != expected:
+        hint = (" The store did not keep the upload under that graph name: check the --store address "
+                "(Oxigraph's is exactly http://HOST:PORT/store, without a trailing slash) and --query-url."
+                if found == 0 else "")
         raise RemoteError(f"Checking the {what}: the store holds {found:,} triples in <{graph}>, "
-                          f"expected {expected:,}.")
+                          f"expected {expected:,}.{hint}")
     return found
 
 
