@@ -39,9 +39,10 @@ the query and update addresses must have exactly the store's scheme, host and po
 are never followed (a 3xx is an error); every connection has a connect/read timeout; 401, 403,
 404, 429, 5xx become errors naming the status and what to do. Standard library only.
 
-:class:`EndpointStore` answers ``.query(sparql)`` like a pyoxigraph ``Store``: solutions
-indexable by variable name or position giving pyoxigraph terms, a ``bool`` for ASK, triples for
-CONSTRUCT/DESCRIBE.
+:class:`EndpointStore` answers ``.query(sparql)`` like a pyoxigraph ``Store``: pyoxigraph's own
+``QuerySolutions`` (rows indexable by variable name or position, giving pyoxigraph terms) for
+SELECT, a ``QueryBoolean`` (use ``bool()``) for ASK, a list of ``Triple`` for CONSTRUCT/DESCRIBE;
+plus ``quads_for_pattern`` and ``len``, so :mod:`harbin_kg.query` runs on it unchanged.
 """
 
 from __future__ import annotations

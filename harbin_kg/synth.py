@@ -45,7 +45,7 @@ from pathlib import Path
 from .errors import HarbinKGError, OutputError
 from .namespaces import BASE
 
-__all__ = ["MIN_TRIPLES", "MAX_TRIPLES", "SynthStats", "check_size", "source_path_for", "generate",
+__all__ = ["MIN_TRIPLES", "MAX_TRIPLES", "SynthError", "SynthStats", "check_size", "source_path_for", "generate",
            "write_synthetic"]
 
 MIN_TRIPLES = 5_000
