@@ -857,3 +857,12 @@ def test_real_schemes_pathway():
     wrong = data_graph(update.replace(f"hv:fromStage <{level_a}>", f"hv:fromStage <{mechanism}>"), vocabulary_graph=vocab)
     _, results, _ = validate(wrong)
     assert expect(PATHWAY, "Pathway-fromStage", "Node", "hv:fromStage") in results
+
+
+def test_vendor_axioms_are_needed_offline():
+    """Without ontology/vendor, sh:class org:Organization cannot see that a school is an organisation."""
+    conforms, results, _ = pyshacl.validate(
+        data_graph(), shacl_graph=shapes(), ont_graph=None, inference="none", advanced=True, allow_warnings=True)
+    assert not conforms
+    with_vendor_conforms, _, _ = validate(data_graph())
+    assert with_vendor_conforms
