@@ -83,8 +83,10 @@ def _csv(headers, rows) -> str:
 
 
 def _fmt(value) -> str:
-    return f"{value:.4f}" if isinstance(value, float) and not float(value).is_integer() else \
-        (f"{value:.0f}" if isinstance(value, float) else str(value))
+    if isinstance(value, float):
+        # 0.25 × 4 summed in floating point is 0.9999999999999999: show it as 1
+        return f"{round(value):.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.4f}"
+    return str(value)
 
 
 @cli.command()
