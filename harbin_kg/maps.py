@@ -196,6 +196,10 @@ RELATIONS = {  # relation codes of harbin_kg.network → (zh, en)
     "transmits": ("转发", "transmits"), "part-of": ("组成部分", "part of"),
     "based-on": ("依据", "based on"), "cites": ("引用", "cites"), "pathway": ("升学通道", "pathway"),
     "hierarchy": ("隶属", "hierarchy"), "documents": ("文件", "documents"),
+    "target-scope": ("目标涉及", "target concerns"), "set-by": ("目标出自", "set by"),
+    "recipient": ("获认定", "designated"), "conferred-by": ("认定机构", "conferred by"),
+    "original-organization": ("原机构", "original organisation"),
+    "resulting-organization": ("变更为", "resulting organisation"), "goals": ("目标与认定", "goals"),
 }
 
 

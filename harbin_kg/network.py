@@ -62,7 +62,7 @@ from .store import load_store, store_from_graph
 __all__ = [
     "RELATION_KINDS", "HIERARCHY_KINDS", "DOCUMENT_KINDS", "STATUSES", "STATED", "Projection",
     "PROJECTIONS", "UnknownProjection", "EmptyProjection", "open_store", "data_version",
-    "get_projection", "project", "two_mode", "one_mode", "hierarchy", "documents",
+    "get_projection", "project", "two_mode", "one_mode", "hierarchy", "documents", "goals", "GOAL_KINDS",
     "pathway_graph", "ecosystem", "relator_years", "GRAPH_IRI",
 ]
 
@@ -97,6 +97,16 @@ DOCUMENT_KINDS = {
     "part-of": PREFIXES["eli"] + "is_part_of",
     "based-on": PREFIXES["eli"] + "based_on",
     "cites": PREFIXES["eli"] + "cites",
+}
+#: Goals-layer kinds → predicate: what the plan aims at, who is recognised, what changes.
+#: These facts carry an assertion status, so the status filter applies to them.
+GOAL_KINDS = {
+    "target-scope": str(HV.scope),
+    "set-by": str(HV.setBy),
+    "recipient": str(HV.recipient),
+    "conferred-by": str(HV.conferredBy),
+    "original-organization": "http://www.w3.org/ns/org#originalOrganization",
+    "resulting-organization": "http://www.w3.org/ns/org#resultingOrganization",
 }
 
 
@@ -165,6 +175,8 @@ def _valid_kinds(shape: str) -> list[str]:
         return list(HIERARCHY_KINDS)
     if shape == "documents":
         return list(DOCUMENT_KINDS)
+    if shape == "goals":
+        return list(GOAL_KINDS)
     if shape == "pathways":
         return []
     return list(RELATION_KINDS)
@@ -187,11 +199,15 @@ PROJECTIONS: dict[str, Projection] = {p.name: p for p in (
     Projection("documents", "政策文件网络", "Policy documents", "documents", tuple(DOCUMENT_KINDS),
                statuses=STATUSES, directed=True, description="Documents, their issuers, parts, what they "
                "transmit, are based on or cite."),
+    Projection("goals", "目标、认定与变更", "Targets, designations and changes", "goals", tuple(GOAL_KINDS),
+               directed=True, description="Fact → entity: a target → what it is about (scope) and the document "
+               "that sets it; a designation → its recipient and who conferred it; an organisation change → "
+               "the original and resulting organisation. Filtered by the facts' assertion status."),
     Projection("pathways", "升学路径（立交桥）", "Education pathways (the overpass)", "pathways", (),
                directed=True, description="Education stages; one edge per stage pair, with the pathways and "
                "mechanisms that connect them."),
     Projection("ecosystem", "政策生态全景", "Policy ecosystem (all layers)", "ecosystem", _PARTNER_KINDS,
-               directed=True, description="Union of two-mode, hierarchy, documents and pathways; each edge "
+               directed=True, description="Union of two-mode, hierarchy, documents, goals and pathways; each edge "
                "has a layer attribute."),
 )}
 
@@ -508,15 +524,22 @@ def one_mode(B: nx.Graph, weighting: str = "newman") -> nx.Graph:
     return G
 
 
-def _directed(store: ox.Store, spec: Projection, kinds: dict[str, str], layer: str) -> nx.DiGraph:
+def _directed(store: ox.Store, spec: Projection, kinds: dict[str, str], layer: str,
+              *, by_status: bool = False) -> nx.DiGraph:
     G = nx.DiGraph(**_metadata(spec, store))
     edges = []
+    # Facts (targets, designations, changes) keep only the statuses the spec allows.
+    allowed = " ".join(f"<{STATUS_NS}{st}>" for st in spec.statuses)
+    status = (f"OPTIONAL {{ ?s <{HV.assertionStatus}> ?st }} FILTER(!BOUND(?st) || ?st IN ({allowed.replace(' ', ', ')}))"
+              if by_status else "")
     for kind in spec.kinds:
-        q = f"SELECT ?s ?o WHERE {{ ?s <{kinds[kind]}> ?o FILTER(isIRI(?s) && isIRI(?o)) }}"
+        q = f"SELECT ?s ?o WHERE {{ ?s <{kinds[kind]}> ?o FILTER(isIRI(?s) && isIRI(?o)) {status} }}"
         edges += [(r["s"].value, r["o"].value, kind) for r in _select(store, q)]
     info = _node_info(store, {e[0] for e in edges} | {e[1] for e in edges})
+    # Facts carry their own evidence: keep each fact's quotes on its node (tooltips, exports).
+    quotes = _quotes(store, {e[0] for e in edges}) if by_status else {}
     for n in sorted(info):
-        G.add_node(n, **info[n])
+        G.add_node(n, **info[n], **({"quotes": [q["exact"] for q in quotes[n]]} if quotes.get(n) else {}))
     for s, o, kind in sorted(edges):
         if G.has_edge(s, o):
             G.edges[s, o]["relations"] = sorted(set(G.edges[s, o]["relations"]) | {kind})
@@ -533,6 +556,11 @@ def hierarchy(source, spec: Projection | str = "hierarchy") -> nx.DiGraph:
 def documents(source, spec: Projection | str = "documents") -> nx.DiGraph:
     """Policy documents and their issuers, parts and citations (see :data:`DOCUMENT_KINDS`)."""
     return _directed(open_store(source), get_projection(spec), DOCUMENT_KINDS, "documents")
+
+
+def goals(source, spec: Projection | str = "goals") -> nx.DiGraph:
+    """Targets, designations and organisation changes and what they are about (:data:`GOAL_KINDS`)."""
+    return _directed(open_store(source), get_projection(spec), GOAL_KINDS, "goals", by_status=True)
 
 
 def pathway_graph(source, spec: Projection | str = "pathways") -> nx.DiGraph:
@@ -575,6 +603,7 @@ def ecosystem(source, spec: Projection | str = "ecosystem") -> nx.DiGraph:
                    PROJECTIONS["two-mode"].with_filters(kinds=spec.kinds, statuses=spec.statuses, years=spec.years))
     layers = [("two-mode", two, True), ("hierarchy", hierarchy(store), False),
               ("documents", documents(store), False),
+              ("goals", goals(store, PROJECTIONS["goals"].with_filters(statuses=spec.statuses)), False),
               ("pathways", pathway_graph(store, PROJECTIONS["pathways"].with_filters(statuses=spec.statuses)), False)]
     for name, H, bip in layers:
         for n, d in H.nodes(data=True):
@@ -613,6 +642,8 @@ def project(source, projection: Projection | str = "partnership", *, kinds: Coll
         return hierarchy(store, spec)
     if spec.shape == "documents":
         return documents(store, spec)
+    if spec.shape == "goals":
+        return goals(store, spec)
     if spec.shape == "pathways":
         return pathway_graph(store, spec)
     return ecosystem(store, spec)

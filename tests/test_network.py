@@ -28,8 +28,8 @@ def partnership(store):
 
 
 def test_every_projection_is_a_documented_specification():
-    assert list(PROJECTIONS) == ["two-mode", "partnership", "membership", "hierarchy", "documents", "pathways",
-                                 "ecosystem"]
+    assert list(PROJECTIONS) == ["two-mode", "partnership", "membership", "hierarchy", "documents", "goals",
+                                 "pathways", "ecosystem"]
     for spec in PROJECTIONS.values():
         assert spec.title_zh and spec.title_en and spec.description
         assert spec.to_dict()["name"] == spec.name
@@ -173,7 +173,7 @@ def test_documents_and_pathways_layers(store):
 def test_ecosystem_tags_each_edge_with_its_layer(store):
     E = project(store, "ecosystem")
     layers = {d["layer"] for *_, d in E.edges(data=True)}
-    assert layers == {"two-mode", "hierarchy", "documents", "pathways"}
+    assert layers == {"two-mode", "hierarchy", "documents", "goals", "pathways"}
     assert E.edges[o("college"), f"{ID}agreement/a2"]["layer"] == "two-mode"
 
 
@@ -189,3 +189,26 @@ def test_unknown_projection_and_kind_list_the_valid_ones(store):
         project(store, "partners")
     with pytest.raises(UnknownProjection, match="valid kinds: agreement, consortium"):
         project(store, "partnership", kinds=["treaty"])
+
+
+def test_goals_layer_links_targets_designations_and_changes_on_the_real_graph(bundled_graph_path):
+    hvtc = f"{ID}org/harbin-vocational-technical-college"
+    G = project(bundled_graph_path, "goals")
+    into_hvtc = {u: d["relation"] for u, v, d in G.in_edges(hvtc, data=True)}
+    assert into_hvtc and set(into_hvtc.values()) == {"target-scope"}
+    # The 升本 change is inferred from context: only with inferred facts does it appear.
+    G_all = project(bundled_graph_path, "goals", statuses=["stated", "inferred-context", "inferred-caption"])
+    relations = {d["relation"] for u, v, d in G_all.in_edges(hvtc, data=True)}
+    assert "original-organization" in relations
+    parks = {v for u, v, d in G.edges(data=True) if d["relation"] == "recipient"}
+    assert f"{ID}place/shenzhen-harbin-industrial-park" in parks
+    E = project(bundled_graph_path, "ecosystem")
+    assert hvtc in E and E.nodes[hvtc]["label_zh"] == "哈尔滨职业技术学院"
+
+
+def test_goals_layer_follows_the_status_filter(store):
+    stated = project(store, "goals")
+    assert set(stated.edges) == {(f"{ID}target/t1", o("college")), (f"{ID}target/t1", f"{ID}doc/plan")}
+    assert stated.edges[f"{ID}target/t1", o("college")]["relation"] == "target-scope"
+    everything = project(store, "goals", statuses=STATUSES)
+    assert everything.has_edge(f"{ID}designation/d1", o("college"))

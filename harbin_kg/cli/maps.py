@@ -7,7 +7,7 @@ import click
 from ..errors import HarbinKGError
 from . import cli, echo_err, graph_argument, resolve_graph_path
 
-LAYERS = ["ecosystem", "partnership", "two-mode", "membership", "documents", "pathways", "hierarchy"]
+LAYERS = ["ecosystem", "partnership", "two-mode", "membership", "documents", "goals", "pathways", "hierarchy"]
 MEASURES = ["degree", "weighted-degree", "betweenness", "closeness", "pagerank", "eigenvector", "effective-size"]
 
 
