@@ -38,7 +38,8 @@ run: setup
 	@echo "Open $(OUT)/ecosystem-map.html in a browser."
 
 test: setup-test
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	$(BIN)/python -m pytest -n 2 -q --nbmake tests notebooks
 
 clean:
 	rm -rf $(OUT) $(VENV) *.egg-info

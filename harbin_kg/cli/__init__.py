@@ -48,7 +48,7 @@ def cli(verbose: int) -> None:
 
     \b
         harbin-kg build && harbin-kg validate && harbin-kg stats
-        harbin-kg query partners-of --param org=哈职院
+        harbin-kg query partners-of --param org=省教育厅
     """
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")

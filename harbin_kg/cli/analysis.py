@@ -116,7 +116,7 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, include_in
 
     \b
         harbin-kg centrality --measure betweenness --top 10
-        harbin-kg centrality --explain 哈职院
+        harbin-kg centrality --explain 省教育厅
         harbin-kg centrality --by-year --measure degree --format csv
         harbin-kg centrality build/harbin.ttl --include-inferred --save-rdf build/analysis.ttl
     """

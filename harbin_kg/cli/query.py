@@ -96,7 +96,7 @@ def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit,
     The ontology's and W3C prefixes (hv: org: skos: dcterms: …) are predeclared.
 
     \b
-        harbin-kg query partners-of -p org=哈职院
+        harbin-kg query partners-of -p org=省教育厅
         harbin-kg query agreements --format csv > agreements.csv
         harbin-kg query build/harbin.ttl 'SELECT ?s ?l { ?s a hv:Agreement ; skos:prefLabel ?l }'
         harbin-kg query --list
