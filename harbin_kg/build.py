@@ -31,7 +31,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import __version__
 from .errors import DataError
-from .namespaces import HV, ID, OA, SCHEME, bind_prefixes
+from .namespaces import HV, ID, SCHEME, bind_prefixes
 from .quotes import Source, expand_quotes, line_of, skolemize
 from .store import parse_file, to_rdflib_term
 from .writing import atomic_write_text

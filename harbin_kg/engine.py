@@ -105,7 +105,7 @@ def _on_big_stack(work):
 
 def _child(conn, loaded, text, bindings, limit):
     try:
-        _limit_memory()
+        limit_memory()
         conn.send(("ok", execute(loaded, text, bindings, limit)))
     except HarbinKGError as error:
         conn.send(("error", type(error).__name__, str(error)))
@@ -117,7 +117,7 @@ def _child(conn, loaded, text, bindings, limit):
         conn.close()
 
 
-def _limit_memory(extra: int = 4 * 1024**3) -> None:
+def limit_memory(extra: int = 4 * 1024**3) -> None:
     # A runaway query should fail in the child, not swap the machine: cap its address space at
     # what it inherited plus ``extra`` (Linux only; skipped elsewhere).
     try:

@@ -95,10 +95,7 @@ def name_index(graph: Graph) -> dict[str, set[URIRef]]:
         if isinstance(node, URIRef) and str(node).startswith(str(ID)):
             path = str(node)[len(str(ID)):]
             add(path, node)
-            # A bare slug names only a top-level entity (org/x), not its sub-nodes
-            # (agreement/y/party/x), which would make every party's slug ambiguous.
-            if path.count("/") == 1:
-                add(local_name(node), node)
+            add(local_name(node), node)
     return index
 
 
@@ -121,6 +118,11 @@ def resolve_entity(graph: Graph, name: str, *, index: dict | None = None) -> URI
             return node
     index = name_index(graph) if index is None else index
     matches = index.get(_normal(name), set())
+    if len(matches) > 1:
+        # A bare slug is shared by an entity (org/x) and its sub-nodes (agreement/y/party/x):
+        # the top-level entity is the one meant.
+        top = {m for m in matches if str(m)[len(str(ID)):].count("/") == 1}
+        matches = top if len(top) == 1 else matches
     if len(matches) == 1:
         return next(iter(matches))
     if len(matches) > 1:

@@ -227,7 +227,9 @@ def get_projection(name: str | Projection) -> Projection:
 
 def open_store(source) -> ox.Store:
     """A pyoxigraph Store from a path, a Store or an rdflib Graph."""
-    if isinstance(source, ox.Store):
+    from .remote import EndpointStore
+
+    if isinstance(source, (ox.Store, EndpointStore)):
         return source
     if isinstance(source, RDFGraph):
         return store_from_graph(source)

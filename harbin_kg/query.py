@@ -96,6 +96,12 @@ def open_graph(graph=None, engine: Engine = "oxigraph") -> LoadedGraph:
         graph = graph.store if graph.store is not None else graph.graph
     if engine not in ENGINES:
         raise QueryError(f'Unknown engine "{engine}"; use one of {", ".join(ENGINES)}.')
+    from .remote import EndpointStore
+
+    if isinstance(graph, EndpointStore):
+        if engine != "oxigraph":
+            raise QueryError("--engine rdflib cannot run against --endpoint; the endpoint runs the query.")
+        return LoadedGraph("oxigraph", store=graph)
     if isinstance(graph, ox.Store):
         if engine == "oxigraph":
             return LoadedGraph(engine, store=graph)
@@ -238,7 +244,10 @@ def run_query(graph, query: str | NamedQuery, params: Mapping[str, object] | Non
     check_read_only(prepared.text)
     loaded = open_graph(graph, engine)
     bindings = bind_params(prepared, params or {}, loaded)
-    if timeout:
+    from .remote import EndpointStore
+
+    # A remote endpoint bounds its own work (and EndpointStore its socket wait): no forked worker.
+    if timeout and not isinstance(loaded.store, EndpointStore):
         result = run_with_timeout(loaded, prepared.text, bindings, limit, float(timeout))
     else:
         result = execute(loaded, prepared.text, bindings, limit)

@@ -95,17 +95,6 @@ def _isolate_network() -> bool:
         return False
 
 
-def _limit_memory(extra: int = 2 * 1024**3) -> None:
-    try:
-        import resource
-
-        with open("/proc/self/statm") as statm:
-            current = int(statm.read().split()[0]) * resource.getpagesize()
-        resource.setrlimit(resource.RLIMIT_AS, (current + extra, resource.RLIM_INFINITY))
-    except (ImportError, OSError, ValueError):
-        pass
-
-
 def _watch_parent(parent: int) -> None:
     # If the server dies without stopping us (kill -9), leave instead of lingering.
     def watch():
@@ -121,11 +110,12 @@ def worker_main(conn, graph_path: str, max_rows: int, parent: int) -> None:
     """The worker loop: load the graph, say ready, answer jobs until told to stop."""
     from pathlib import Path
 
+    from .engine import limit_memory
     from .store import load_store
 
     store = load_store(Path(graph_path))
     isolated = _isolate_network()  # before any thread starts: unshare(CLONE_NEWUSER) needs one thread
-    _limit_memory()
+    limit_memory(2 * 1024**3)
     _watch_parent(parent)
     conn.send(("ready", len(store), isolated))
     while True:

@@ -34,3 +34,44 @@ def project_copy(tmp_path) -> Path:
     for name in ("data", "ontology"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
+
+
+class Listener:
+    """A loopback TCP listener that records every connection made to it (the egress witness)."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.hits: list[bytes] = []
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(8)
+        self._socket.settimeout(0.2)
+        self.port = self._socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._socket.accept()
+                self.hits.append(conn.recv(2000))
+                conn.close()
+            except OSError:
+                pass
+
+    def close(self):
+        self._stop.set()
+        self._thread.join()
+        self._socket.close()
+
+
+@pytest.fixture
+def listener():
+    """A :class:`Listener` on a free loopback port; a test asserts ``listener.hits == []``."""
+    witness = Listener()
+    yield witness
+    witness.close()

@@ -146,7 +146,7 @@ def test_pathways_bad_stage_and_no_route(runner):
 
 
 @pytest.mark.parametrize("command, example", [
-    ("centrality", "harbin-kg centrality --explain 哈职院"),
+    ("centrality", "harbin-kg centrality --explain 省教育厅"),
     ("communities", "harbin-kg communities --include-inferred"),
     ("export", "harbin-kg export --format gexf -o partnership.gexf"),
     ("pathways", "harbin-kg pathways --from 普通高中 --to 应用型本科"),

@@ -34,7 +34,7 @@ def test_list_shows_the_library(runner):
 
 def test_help_has_a_real_example(runner):
     result = run(runner, "--help")
-    assert "harbin-kg query partners-of -p org=哈职院" in result.stdout
+    assert "harbin-kg query partners-of -p org=省教育厅" in result.stdout
     assert "formula" in result.stdout
 
 
@@ -154,8 +154,15 @@ def test_limit_note_on_stderr(runner):
 
 
 def test_help_example_runs_on_the_bundled_graph(runner):
-    # The example of --help, on the real graph (built on demand). The article names no partner of
-    # 哈职院 (it appears alone in captions ② and ⑤ and in the 升本 change), so the table may be empty.
+    # The example of --help, on the real graph (built on demand): the province's partners.
+    result = run(runner, "partners-of", "-p", "org=省教育厅")
+    assert result.exit_code == 0, result.stderr
+    assert "哈尔滨市人民政府" in result.stdout and "哈尔滨市教育局" in result.stdout
+    assert "6 rows" in result.stderr
+
+
+def test_an_alias_with_no_partners_gives_an_empty_table_not_an_error(runner):
+    # The article names no partner of 哈职院 (it appears alone in captions ② and ⑤ and in the 升本 change).
     result = run(runner, "partners-of", "-p", "org=哈职院")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("org") and "rows" in result.stderr
+    assert result.stdout.startswith("org") and "0 rows" in result.stderr

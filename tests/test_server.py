@@ -2,7 +2,6 @@
 
 import json
 import logging
-import socket
 import threading
 from pathlib import Path
 from urllib.parse import quote
@@ -174,41 +173,18 @@ def test_deep_nesting_is_400(app):
     assert "nested" in assert_error(post(app, query), 400)
 
 
-def test_dataset_parameters_name_local_graphs_and_fetch_nothing(app):
-    hits = []
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(5)
-    listener.settimeout(0.2)
-    port = listener.getsockname()[1]
-    stop = threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-                hits.append(conn.recv(1000))
-                conn.close()
-            except OSError:
-                pass
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        url = quote(f"http://127.0.0.1:{port}/data.ttl", safe="")
-        status, _, body = get(app, "ASK { ?s ?p ?o }", extra=f"&default-graph-uri={url}")
-        assert status == 200 and json.loads(body)["boolean"] is False  # an unknown name is an empty graph
-        status, _, body = get(app, "ASK { GRAPH ?g { ?s ?p ?o } }", extra=f"&named-graph-uri={url}")
-        assert status == 200 and json.loads(body)["boolean"] is False
-        for query in (f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
-                      f"SELECT * FROM <http://127.0.0.1:{port}/x.ttl> {{ ?s ?p ?o }}", f"LOAD <http://127.0.0.1:{port}/x>"):
-            assert_error(get(app, query), 403)
-        assert_error(get(app, "ASK {}", extra="&default-graph-uri=not%20an%20iri"), 400)
-    finally:
-        stop.set()
-        thread.join()
-        listener.close()
-    assert hits == []
+def test_dataset_parameters_name_local_graphs_and_fetch_nothing(app, listener):
+    port = listener.port
+    url = quote(f"http://127.0.0.1:{port}/data.ttl", safe="")
+    status, _, body = get(app, "ASK { ?s ?p ?o }", extra=f"&default-graph-uri={url}")
+    assert status == 200 and json.loads(body)["boolean"] is False  # an unknown name is an empty graph
+    status, _, body = get(app, "ASK { GRAPH ?g { ?s ?p ?o } }", extra=f"&named-graph-uri={url}")
+    assert status == 200 and json.loads(body)["boolean"] is False
+    for query in (f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+                  f"SELECT * FROM <http://127.0.0.1:{port}/x.ttl> {{ ?s ?p ?o }}", f"LOAD <http://127.0.0.1:{port}/x>"):
+        assert_error(get(app, query), 403)
+    assert_error(get(app, "ASK {}", extra="&default-graph-uri=not%20an%20iri"), 400)
+    assert listener.hits == []
     assert app.pool.status()["network_isolated"] in (True, False)
 
 

@@ -68,6 +68,42 @@ graph_argument = click.argument(
 )
 
 
+endpoint_option = click.option(
+    "--endpoint", metavar="URL", default=None,
+    help="Query a SPARQL endpoint instead of a graph file, e.g. http://127.0.0.1:7878/query "
+         "(Oxigraph) after `harbin-kg publish`. GRAPH must then be omitted.")
+
+
+def open_source(graph: Path | None, endpoint: str | None, timeout: float | None = 30.0):
+    """A local graph path (the bundled graph by default) or a remote EndpointStore."""
+    if endpoint:
+        if graph is not None:
+            raise click.UsageError("Give either GRAPH or --endpoint, not both.")
+        from ..remote import EndpointStore
+
+        return EndpointStore(endpoint, timeout=timeout or 30.0)
+    return resolve_graph_path(graph)
+
+
+def names_graph(source):
+    """An rdflib Graph to resolve names against: the whole file, or the labels of an endpoint."""
+    from ..store import load_rdflib
+
+    if isinstance(source, (str, Path)):
+        return load_rdflib(Path(source))
+    import pyoxigraph as ox
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from ..store import to_rdflib_term
+
+    names = Graph()
+    for prop in (SKOS.prefLabel, SKOS.altLabel):
+        for quad in source.quads_for_pattern(None, ox.NamedNode(str(prop)), None):
+            names.add((to_rdflib_term(quad.subject), prop, to_rdflib_term(quad.object)))
+    return names
+
+
 def echo_err(message: str) -> None:
     click.echo(message, err=True)
 

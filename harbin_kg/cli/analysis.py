@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, echo_err, graph_argument, resolve_graph_path
+from . import cli, echo_err, endpoint_option, graph_argument, names_graph, open_source, resolve_graph_path
 from ..centrality import MEASURES
 from ..errors import HarbinKGError
 from ..network import PROJECTIONS, RELATION_KINDS, STATED, STATUSES
@@ -40,10 +40,10 @@ def _format_option(choices=_FORMATS, default="table"):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True)
 
 
-def _project(graph, projection, include_inferred, kinds=(), years=()):
+def _project(graph, projection, include_inferred, kinds=(), years=(), endpoint=None):
     from ..network import EmptyProjection, open_store, project
 
-    path = resolve_graph_path(graph)
+    path = open_source(graph, endpoint)
     store = open_store(path)
     statuses = STATUSES if include_inferred else (STATED,)
     shape = PROJECTIONS[projection].shape
@@ -106,8 +106,9 @@ def _fmt(value) -> str:
 @backend_option
 @click.option("--save-rdf", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every measure as an analysis graph (.ttl or .trig) for SPARQL.")
+@endpoint_option
 def centrality(graph, measure, projection, top, fmt, entity, by_year, include_inferred, kinds, years, seed,
-               backend, save_rdf):
+               backend, save_rdf, endpoint):
     """Rank organisations by a centrality measure (中心性排名), with zh/en names.
 
     Measures: degree, weighted_degree, betweenness, closeness, eigenvector, pagerank,
@@ -119,11 +120,12 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, include_in
         harbin-kg centrality --explain 省教育厅
         harbin-kg centrality --by-year --measure degree --format csv
         harbin-kg centrality build/harbin.ttl --include-inferred --save-rdf build/analysis.ttl
+        harbin-kg centrality --endpoint http://127.0.0.1:7878/query
     """
     from ..centrality import by_year as ranks_by_year
     from ..centrality import compute, explain, rank
 
-    path, store, G = _project(graph, projection, include_inferred, kinds, years)
+    path, store, G = _project(graph, projection, include_inferred, kinds, years, endpoint)
     if entity:
         return _explain(path, G, entity, fmt, explain)
     if by_year:
@@ -168,9 +170,8 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, include_in
 
 def _explain(path, G, entity, fmt, explain):
     from ..labels import resolve_entity
-    from ..store import load_rdflib
 
-    iri = str(resolve_entity(load_rdflib(path), entity))
+    iri = str(resolve_entity(names_graph(path), entity))
     result = explain(G, iri)
     if fmt == "json":
         click.echo(json.dumps({**_provenance(G, {}), "explain": result}, ensure_ascii=False, indent=2))

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..build import build_and_write, project_paths
-from ..errors import DataError, HarbinKGError
+from ..errors import HarbinKGError
 from ..store import load_rdflib
 from ..tables import render_table
 from . import cli, echo_err, graph_argument, resolve_graph_path

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from ..errors import HarbinKGError
-from . import cli, echo_err, graph_argument, resolve_graph_path
+from . import cli, echo_err, endpoint_option, graph_argument, names_graph, open_source
 
 LAYERS = ["ecosystem", "partnership", "two-mode", "membership", "documents", "goals", "pathways", "hierarchy"]
 MEASURES = ["degree", "weighted-degree", "betweenness", "closeness", "pagerank", "eigenvector", "effective-size"]
@@ -32,7 +32,8 @@ MEASURES = ["degree", "weighted-degree", "betweenness", "closeness", "pagerank",
               help="Language of the labels when the page opens (the page can switch).")
 @click.option("--title", default=None, help="Page heading [default: the layer's name].")
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
-def map_command(graph, output, layer, focus, depth, size_by, color_by, top, seed, lang, title, force):
+@endpoint_option
+def map_command(graph, output, layer, focus, depth, size_by, color_by, top, seed, lang, title, force, endpoint):
     """Draw an interactive relationship map as one offline HTML file.
 
     绘制交互式关系图：一个自包含的 HTML 文件，离线可用（不访问任何网络）。
@@ -45,18 +46,18 @@ def map_command(graph, output, layer, focus, depth, size_by, color_by, top, seed
     \b
         harbin-kg map -o ecosystem.html
         harbin-kg map --focus 哈职院 --depth 2 -o hvtc.html
+        harbin-kg map --endpoint http://127.0.0.1:7878/query -o remote.html
         harbin-kg map --layer partnership --size-by betweenness --color-by community -o partners.html
     """
     from ..labels import label, resolve_entity
     from ..maps import aliases_from_graph, measure_scores, render_map
     from ..network import PROJECTIONS, project
-    from ..store import load_rdflib
     from ..writing import atomic_write_text, check_output_path
 
     check_output_path(output, force=force)  # fail before any work: missing folder, exists, …
-    path = resolve_graph_path(graph)
-    rdf = load_rdflib(path)
-    G = project(rdf, layer)
+    path = open_source(graph, endpoint)
+    rdf = names_graph(path)  # the whole graph from a file; only the labels from an endpoint
+    G = project(path if endpoint else rdf, layer)
     spec = PROJECTIONS[layer]
     heading = title or (spec.title_en if lang == "en" else spec.title_zh)
     if focus is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import UsageExit, cli, echo_err, resolve_graph_path
+from . import cli, echo_err, endpoint_option, open_source
 from ..errors import DataError, QueryTimeout
 
 _GRAPH_SUFFIXES = (".ttl", ".nt")
@@ -87,7 +87,8 @@ def _list_queries() -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Keep at most this many rows; a note on stderr says when more existed.")
 @click.option("--no-labels", is_flag=True, help="CSV/TSV: leave out the NAME_label columns.")
-def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit, no_labels):
+@endpoint_option
+def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit, no_labels, endpoint):
     """Ask the graph a read-only SPARQL question; print the answer.
 
     QUERY is the name of a bundled query (see --list), @FILE.rq, - (read stdin) or SPARQL
@@ -100,6 +101,7 @@ def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit,
         harbin-kg query agreements --format csv > agreements.csv
         harbin-kg query build/harbin.ttl 'SELECT ?s ?l { ?s a hv:Agreement ; skos:prefLabel ?l }'
         harbin-kg query --list
+        harbin-kg query agreements --endpoint http://127.0.0.1:7878/query
 
     \b
     Formats: table and markdown show labels instead of IRIs; csv (UTF-8 with BOM, for
@@ -121,9 +123,9 @@ def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit,
         _list_queries()
         return
     text = _query_text(query)
-    graph_path = resolve_graph_path(graph)
+    source = open_source(graph, endpoint, timeout)
     try:
-        result = run_query(graph_path, text, _params(params), engine=engine, timeout=timeout or None, limit=limit)
+        result = run_query(source, text, _params(params), engine=engine, timeout=timeout or None, limit=limit)
     except QueryTimeout as error:
         raise click.ClickException(str(error)) from error  # exit 1: the query was fine, time ran out
     output = render(result, fmt, lang=lang, labels=not no_labels)
