@@ -75,3 +75,43 @@ def listener():
     witness = Listener()
     yield witness
     witness.close()
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory):
+    """A real ``oxigraph serve`` on a free loopback port (its base URL), stopped after the module."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from harbin_kg.remote import EndpointStore, RemoteError
+
+    binary = Path(sys.executable).parent / "oxigraph"
+    if not binary.exists():
+        pytest.skip(f"the oxigraph server binary is not installed at {binary} (pip install oxigraph)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen([str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                EndpointStore(base + "/query", timeout=2, default_graph=()).query("ASK { ?s ?p ?o }")
+                break
+            except RemoteError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("oxigraph serve did not start") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
