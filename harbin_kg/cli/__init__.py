@@ -108,16 +108,5 @@ def echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _register() -> None:
-    # Each module adds its commands to ``cli``; a missing module means that family is not built yet.
-    import importlib
-
-    for name in ("graph", "query", "analysis", "maps", "serve", "scale"):
-        try:
-            importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{name}":
-                raise
-
-
-_register()
+# Each module adds its commands to ``cli`` when imported.
+from . import analysis, graph, maps, query, scale, serve  # noqa: E402,F401
