@@ -30,7 +30,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import __version__
-from .errors import DataError
+from .errors import DataError, QueryError
 from .namespaces import HV, ID, SCHEME, bind_prefixes
 from .quotes import Source, expand_quotes, line_of, skolemize
 from .store import parse_file, to_rdflib_term
@@ -261,10 +261,20 @@ def _derive(graph: Graph, rules_dir: Path) -> Graph:
     derived = Graph()
     if not rules_dir.is_dir():
         return derived
+    from .sparql_guard import check_read_only
+
     store = store_from_graph(graph)
     for rule in sorted(rules_dir.glob("*.rq")):
+        text = rule.read_text(encoding="utf-8")
+        # A rule is a local CONSTRUCT: the same guard as user queries (no SERVICE, FROM, update).
         try:
-            for triple in store.query(rule.read_text(encoding="utf-8")):
+            check_read_only(text)
+        except QueryError as error:
+            raise DataError(f"{rule}: {error}") from None
+        if "CONSTRUCT" not in text.upper():
+            raise DataError(f"{rule}: a derivation rule must be a SPARQL CONSTRUCT query.")
+        try:
+            for triple in store.query(text):
                 derived.add(tuple(to_rdflib_term(t) for t in (triple.subject, triple.predicate, triple.object)))
         except SyntaxError as error:
             raise DataError(f"{rule}: {error}") from None

@@ -107,7 +107,10 @@ def test_every_number_is_in_the_graph_with_its_words_quoted(bundled_graph, words
     found = []
     for row in bundled_graph.query(query):
         quotes = _quotes(bundled_graph, row.n)
-        if any(words in q for q in quotes) and (words in str(row.r) or str(row.r) in words):
+        # The reported words must hold the number as written (e.g. "2个" in "2个市域…实践中心"
+        # matches only with that value); a short reportedText alone is not enough.
+        if any(words in q for q in quotes) and (words in str(row.r) or str(row.r) in words) \
+                and float(row.v.toPython()) == value:
             found.append((row.n, row.v.toPython()))
     assert found, f"no fact reports {words} with a quote holding those words"
     assert any(float(v) == value for _, v in found), f"{words}: stored values {found}, expected {value}"

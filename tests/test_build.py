@@ -60,8 +60,7 @@ def test_a_quote_keeps_the_page_break_inside_a_word(project_copy):
 def test_the_worked_example_quote_has_the_offsets_model_md_gives(bundled_graph):
     # MODEL.md §9 checked these by hand: 434-494 is the 2023 厅市共建 agreement sentence.
     exact = bundled_graph.value(ID["quote/seed-article/434-494/text"], OA.exact)
-    if exact is None:
-        pytest.skip("the curators quote this sentence differently")
+    assert exact is not None, "the 2023 agreement sentence is no longer quoted whole"
     assert str(exact).startswith("2023年底,在“部省共建”战略协议指引下")
 
 
@@ -260,3 +259,17 @@ def test_labels_are_bilingual_on_every_entity(bundled_graph):
                 continue
             found = labels(bundled_graph, node)
             assert "zh" in found and "en" in found, f"{node} lacks a zh or en label: {found}"
+
+
+def test_a_derivation_rule_may_not_reach_the_network(project_copy, listener):
+    rule = project_copy / "ontology/rules/99-bad.rq"
+    rule.write_text(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{listener.url}/sparql> {{ ?s ?p ?o }} }}\n")
+    with pytest.raises(DataError, match="99-bad.rq.*SERVICE"):
+        build(project_copy)
+    assert listener.hits == []
+
+
+def test_a_derivation_rule_must_be_a_construct(project_copy):
+    (project_copy / "ontology/rules/99-bad.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n")
+    with pytest.raises(DataError, match="must be a SPARQL CONSTRUCT"):
+        build(project_copy)

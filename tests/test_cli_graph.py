@@ -1,7 +1,6 @@
 """build, validate and stats from the command line: exit codes, stdout for data, stderr for talk."""
 
 import json
-import shutil
 
 from harbin_kg.cli import cli
 
@@ -52,10 +51,12 @@ def test_stats_json_counts_are_real(runner, bundled_graph_path):
     assert counts["agreement"] == 11 and counts["policy task"] == 7 and counts["statistical observation"] == 35
 
 
-def test_commands_default_to_the_bundled_graph(runner):
-    result = runner.invoke(cli, ["stats"])
-    assert result.exit_code == 0, result.output
-    assert "triples" in result.stdout
+def test_commands_default_to_the_bundled_graph(runner, bundled_graph_path):
+    implicit = runner.invoke(cli, ["stats", "--format", "json"])
+    explicit = runner.invoke(cli, ["stats", str(bundled_graph_path), "--format", "json"])
+    assert implicit.exit_code == 0, implicit.output
+    assert json.loads(implicit.stdout) == json.loads(explicit.stdout)
+    assert json.loads(implicit.stdout)["triples"] > 5000
 
 
 def test_build_writes_three_formats(runner, project_copy):
@@ -64,5 +65,6 @@ def test_build_writes_three_formats(runner, project_copy):
                                  "--ontology", str(project_copy / "ontology")])
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["harbin.jsonld", "harbin.nt", "harbin.ttl"]
-    json.loads((out / "harbin.jsonld").read_text(encoding="utf-8"))
-    assert not shutil.which("nonexistent-command")
+    document = json.loads((out / "harbin.jsonld").read_text(encoding="utf-8"))
+    ids = {node["@id"] for node in document["@graph"]}
+    assert "https://w3id.org/hrbvet/id/org/harbin-vocational-technical-college" in ids

@@ -100,3 +100,17 @@ def test_help_has_a_real_example(runner):
     result = runner.invoke(cli, ["map", "--help"])
     assert result.exit_code == 0
     assert "harbin-kg map --focus 哈职院 --depth 2 -o hvtc.html" in result.stdout
+
+
+def test_read_only_folder_fails_clearly_even_as_root(runner, graph_file, tmp_path, monkeypatch):
+    # CI runs as root, which ignores permission bits: have the OS answer "not writable" instead.
+    import harbin_kg.writing
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(harbin_kg.writing.os, "access",
+                        lambda path, mode: False if (mode & os.W_OK and str(path) == str(folder)) else real_access(path, mode))
+    result = run(runner, graph_file, "-o", folder / "map.html")
+    assert result.exit_code == 1 and "not writable" in result.stderr
+    assert list(folder.iterdir()) == []

@@ -82,7 +82,12 @@ def waitress_version() -> str:
 
 
 def _run_waitress(app, host: str, port: int, path: Path) -> None:
-    from waitress.server import create_server
+    try:
+        from waitress.server import create_server
+    except ImportError:
+        raise click.ClickException(
+            "serve needs the waitress web server, an optional extra: pip install 'harbin-kg[server]' "
+            "(--get and harbin-kg site work without it).") from None
 
     logger = logging.getLogger("harbin_kg.server")
     logger.setLevel(logging.INFO)
