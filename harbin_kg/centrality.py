@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 import random
+import threading
+from contextlib import contextmanager
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -423,20 +425,35 @@ def rank(scores: dict, measure: str | None = None, *, higher_is_central: bool | 
 
 # ----------------------------------------------------------------------------- communities
 
+_IGRAPH_RNG = threading.Lock()
+
+
+@contextmanager
+def seeded_igraph(seed: int):
+    """Lend igraph (which draws from one process-wide generator) a private seeded one.
+
+    igraph's default generator is Python's global ``random``; the lock keeps two threads
+    (a server, a notebook) from swapping generators under each other.
+    """
+    import igraph as ig
+
+    with _IGRAPH_RNG:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
+
+
 def louvain(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0, backend: str = "auto") -> list[list]:
     """Louvain communities (seeded), largest first, each sorted; isolates are singleton groups."""
     H = undirected_weighted(G) if G.is_directed() or G.is_multigraph() else G
     if H.number_of_nodes() == 0:
         return []
     if choose_backend(H, backend) == "igraph":
-        import igraph as ig
-
         g, nodes = to_igraph(H)
-        ig.set_random_number_generator(random.Random(seed))
-        try:
+        with seeded_igraph(seed):
             parts = g.community_multilevel(weights="weight", resolution=resolution)
-        finally:
-            ig.set_random_number_generator(random)
         groups = [[nodes[i] for i in part] for part in parts]
     else:
         groups = [list(c) for c in nx.community.louvain_communities(H, weight="weight", resolution=resolution,

@@ -20,7 +20,6 @@ import hashlib
 import html
 import json
 import math
-import random
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -142,12 +141,10 @@ def _positions(order: list, edges: list[tuple[int, int]], seed: int) -> list[tup
     import igraph
 
     g = igraph.Graph(n=len(order), edges=sorted({(min(a, b), max(a, b)) for a, b in edges if a != b}))
-    # igraph draws from Python's global ``random`` by default; lend it a private, seeded one.
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
+    from .centrality import seeded_igraph
+
+    with seeded_igraph(seed):
         layout = g.layout_fruchterman_reingold(niter=500, grid="grid")
-    finally:
-        igraph.set_random_number_generator(random)
     coords = layout.coords
     if not coords:
         return []
