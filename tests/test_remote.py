@@ -4,8 +4,6 @@ redirecting stores give bounded, clear errors and never a half-replaced graph.""
 import http.client
 import http.server
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,9 +17,6 @@ from harbin_kg.remote import (LAYERS, EndpointStore, RemoteError, check_url, cou
 
 pytestmark = pytest.mark.server
 
-OXIGRAPH = Path(sys.executable).parent / "oxigraph"
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -29,33 +24,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A real ``oxigraph serve`` on a free loopback port, stopped when the module is done."""
-    if not OXIGRAPH.exists():
-        pytest.skip(f"the oxigraph server binary is not installed at {OXIGRAPH} (pip install oxigraph)")
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                EndpointStore(base + "/query", timeout=2, default_graph=()).query("ASK { ?s ?p ?o }")
-                break
-            except RemoteError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("oxigraph serve did not start") from None
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+def server(oxigraph_server):
+    """A real ``oxigraph serve`` on a free loopback port (tests/conftest.py)."""
+    return oxigraph_server
 
 
 @pytest.fixture(scope="module")
