@@ -247,6 +247,12 @@ def _select(store: ox.Store, query: str) -> list[dict]:
     return [{n: s[n] for n in names} for s in solutions]
 
 
+def _rows(store: ox.Store, query: str):
+    """Stream a SELECT's rows as tuples of terms (``None`` where unbound), in variable order:
+    no dict per row, which matters at tens of thousands of rows."""
+    return map(tuple, store.query(_PREFIX_BLOCK + query))
+
+
 def _v(term):
     return None if term is None else term.value
 
@@ -257,9 +263,9 @@ def data_version(source) -> str | None:
     return rows[0]["v"].value if rows else None
 
 
-def _values(iris: Iterable[str]) -> list[str]:
+def _values(iris: Iterable[str], size: int = 400) -> list[str]:
     iris = sorted(set(iris))
-    return [" ".join(f"<{i}>" for i in iris[k:k + 400]) for k in range(0, len(iris), 400)]
+    return [" ".join(f"<{i}>" for i in iris[k:k + size]) for k in range(0, len(iris), size)]
 
 
 def _subclass_closure(store: ox.Store) -> dict[str, set[str]]:
@@ -287,6 +293,8 @@ def _subclass_closure(store: ox.Store) -> dict[str, set[str]]:
 def _most_specific(types: set[str], closure: dict[str, set[str]]) -> str | None:
     if not types:
         return None
+    if len(types) == 1:
+        return next(iter(types))
     supers = set().union(*(closure.get(t, set()) for t in types))
     best = [t for t in types if t not in supers] or list(types)
     return sorted(best, key=lambda t: (not t.startswith(str(HV)), t))[0]
@@ -296,12 +304,14 @@ def _node_info(store: ox.Store, iris: Iterable[str], closure: dict[str, set[str]
     """Node attributes: iri, kind, kind_iri, label_zh, label_en, placeholder."""
     closure = _subclass_closure(store) if closure is None else closure
     found: dict[str, dict] = {}
-    for chunk in _values(iris):
-        q = f"""SELECT ?n ?p ?o WHERE {{ VALUES ?n {{ {chunk} }}
-            VALUES ?p {{ rdf:type skos:prefLabel rdfs:label hv:isPlaceholder }} ?n ?p ?o }}"""
-        for row in _select(store, q):
-            d = found.setdefault(row["n"].value, {"types": set(), "zh": [], "en": [], "other": [], "ph": False})
-            p, o = row["p"].value, row["o"]
+    # One subject lookup per node (FILTER on ?p, not a second VALUES: with VALUES ?p Oxigraph
+    # hash-joins against every triple of those predicates, ~5 s per chunk at 1M triples).
+    for chunk in _values(iris, 2000):
+        q = f"""SELECT ?n ?p ?o WHERE {{ VALUES ?n {{ {chunk} }} ?n ?p ?o
+            FILTER(?p IN (rdf:type, skos:prefLabel, rdfs:label, hv:isPlaceholder)) }}"""
+        for n, p, o in _rows(store, q):
+            d = found.setdefault(n.value, {"types": set(), "zh": [], "en": [], "other": [], "ph": False})
+            p = p.value
             if p.endswith("#type"):
                 if isinstance(o, ox.NamedNode):
                     d["types"].add(o.value)
@@ -313,7 +323,8 @@ def _node_info(store: ox.Store, iris: Iterable[str], closure: dict[str, set[str]
     info = {}
     for iri in iris:
         d = found.get(iri, {"types": set(), "zh": [], "en": [], "other": [], "ph": False})
-        pick = {k: sorted(d[k], key=lambda x: (not x[0], x[1]))[0][1] if d[k] else None for k in ("zh", "en", "other")}
+        pick = {k: (d[k][0][1] if len(d[k]) == 1 else min(d[k], key=lambda x: (not x[0], x[1]))[1]) if d[k] else None
+                for k in ("zh", "en", "other")}
         kind_iri = _most_specific(d["types"], closure)
         fallback = pick["zh"] or pick["en"] or pick["other"] or local_name(iri)
         info[iri] = {
@@ -329,15 +340,28 @@ def _node_info(store: ox.Store, iris: Iterable[str], closure: dict[str, set[str]
 
 def _quotes(store: ox.Store, facts: Iterable[str]) -> dict[str, list[dict]]:
     """fact IRI → its quotes ``{"iri", "exact", "start"}`` in text order."""
-    out: dict[str, list[dict]] = defaultdict(list)
-    for chunk in _values(facts):
-        q = f"""SELECT DISTINCT ?f ?q ?exact ?start WHERE {{ VALUES ?f {{ {chunk} }}
-            ?f hv:evidence ?q . ?q oa:hasSelector ?s . ?s oa:exact ?exact .
+    # Two steps: fact → quote links, then each distinct quote's text and start once (many facts
+    # share a quote, so this reads far fewer rows than joining the selectors per fact).
+    links: dict[str, list[str]] = defaultdict(list)
+    for chunk in _values(facts, 2000):
+        for f, q in _rows(store, f"SELECT DISTINCT ?f ?q WHERE {{ VALUES ?f {{ {chunk} }} ?f hv:evidence ?q }}"):
+            if isinstance(q, ox.NamedNode):
+                links[f.value].append(q.value)
+    texts: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for chunk in _values({q for qs in links.values() for q in qs}, 2000):
+        q = f"""SELECT DISTINCT ?q ?exact ?start WHERE {{ VALUES ?q {{ {chunk} }}
+            ?q oa:hasSelector ?s . ?s oa:exact ?exact .
             OPTIONAL {{ ?q oa:hasSelector ?p . ?p oa:start ?start }} }}"""
-        for row in _select(store, q):
-            start = int(row["start"].value) if row["start"] is not None else -1
-            out[row["f"].value].append({"iri": row["q"].value, "exact": row["exact"].value, "start": start})
-    for f in out:
+        for qi, exact, start in _rows(store, q):
+            texts[qi.value].append((exact.value, int(start.value) if start is not None else -1))
+    out: dict[str, list[dict]] = defaultdict(list)
+    for f, qs in links.items():
+        for qi in qs:
+            out[f] += [{"iri": qi, "exact": exact, "start": start} for exact, start in texts.get(qi, ())]
+    for f in list(out):
+        if not out[f]:
+            del out[f]
+            continue
         seen, uniq = set(), []
         for item in sorted(out[f], key=lambda x: (x["start"], x["iri"])):
             if item["iri"] not in seen:
@@ -390,27 +414,37 @@ def _relators(store: ox.Store) -> dict[str, dict]:
     return rel
 
 
-def _participations(store: ox.Store) -> list[dict]:
-    q = """SELECT ?part ?rel ?agent ?role ?st ?md WHERE {
-      { ?part a hv:Participation ; hv:relator ?rel ; hv:agent ?agent . OPTIONAL { ?part hv:role ?role } }
-      UNION
-      { ?part a ?mt ; org:member ?agent ; org:organization ?rel . VALUES ?mt { hv:ConsortiumMembership org:Membership }
-        OPTIONAL { ?part org:role ?role }
-        OPTIONAL { ?part org:memberDuring ?dur . ?dur (time:hasBeginning|time:hasEnd)? ?b .
-                   ?b (time:inXSDgYear|time:inXSDgYearMonth|time:inXSDDate) ?md } }
+_PARTICIPATION_QUERIES = (
+    # Participations and memberships in two SELECTs (a UNION with the membership-date path made
+    # Oxigraph evaluate the whole thing ~4× slower at 1M triples); rows are streamed.
+    """SELECT ?part ?rel ?agent ?role ?st WHERE {
+      ?part a hv:Participation ; hv:relator ?rel ; hv:agent ?agent . OPTIONAL { ?part hv:role ?role }
       OPTIONAL { ?part hv:assertionStatus ?st }
-      FILTER(isIRI(?agent) && isIRI(?rel)) }"""
+      FILTER(isIRI(?agent) && isIRI(?rel)) }""",
+    """SELECT ?part ?rel ?agent ?role ?st ?md WHERE {
+      ?part a ?mt ; org:member ?agent ; org:organization ?rel . VALUES ?mt { hv:ConsortiumMembership org:Membership }
+      OPTIONAL { ?part org:role ?role }
+      OPTIONAL { ?part org:memberDuring ?dur . ?dur (time:hasBeginning|time:hasEnd)? ?b .
+                 ?b (time:inXSDgYear|time:inXSDgYearMonth|time:inXSDDate) ?md }
+      OPTIONAL { ?part hv:assertionStatus ?st }
+      FILTER(isIRI(?agent) && isIRI(?rel)) }""",
+)
+
+
+def _participations(store: ox.Store) -> list[dict]:
     parts: dict[tuple, dict] = {}
-    for row in _select(store, q):
-        key = (row["part"].value if isinstance(row["part"], ox.NamedNode) else str(row["part"]),
-               row["rel"].value, row["agent"].value)
-        p = parts.setdefault(key, {"part": key[0], "relator": key[1], "agent": key[2], "roles": set(),
-                                   "status": None, "year": None})
-        if row["role"] is not None:
-            p["roles"].add(local_name(row["role"].value))
-        if row["st"] is not None:
-            p["status"] = local_name(row["st"].value)
-        y = _year(row["md"])
+    rows = (row + (None,) * (6 - len(row)) for q in _PARTICIPATION_QUERIES for row in _rows(store, q))
+    for part, rel, agent, role, st, md in rows:
+        key = (part.value if isinstance(part, ox.NamedNode) else str(part), rel.value, agent.value)
+        p = parts.get(key)
+        if p is None:
+            p = parts[key] = {"part": key[0], "relator": key[1], "agent": key[2], "roles": set(),
+                              "status": None, "year": None}
+        if role is not None:
+            p["roles"].add(local_name(role.value))
+        if st is not None:
+            p["status"] = local_name(st.value)
+        y = _year(md)
         if y is not None and (p["year"] is None or y < p["year"]):
             p["year"] = y
     return sorted(parts.values(), key=lambda p: (p["relator"], p["agent"], p["part"]))
@@ -452,14 +486,16 @@ def two_mode(source, spec: Projection | str = "two-mode") -> nx.Graph:
     kept, relators = _kept_participations(store, spec)
     closure = _subclass_closure(store)
     agents = {p["agent"] for p in kept}
-    rels = {p["relator"] for p in kept}
+    by_relator: dict[str, list[dict]] = defaultdict(list)  # one pass, not a scan of `kept` per relator
+    for p in kept:
+        by_relator[p["relator"]].append(p)
+    rels = set(by_relator)
     info = _node_info(store, agents | rels, closure)
     quotes = _quotes(store, rels | {p["part"] for p in kept})
     B = nx.Graph(**_metadata(spec, store))
-    for a in sorted(agents):
-        B.add_node(a, **info[a], bipartite=0)
+    B.add_nodes_from((a, {**info[a], "bipartite": 0}) for a in sorted(agents))
     for r in sorted(rels):
-        mine = [p for p in kept if p["relator"] == r]
+        mine = by_relator[r]
         # The relator's own quotes, then those of its participations (who took part), once each.
         evidence = {q["iri"]: q for f in [r] + [p["part"] for p in mine] for q in quotes.get(f, [])}
         ordered = sorted(evidence.values(), key=lambda q: (q["start"], q["iri"]))
@@ -498,6 +534,10 @@ def one_mode(B: nx.Graph, weighting: str = "newman") -> nx.Graph:
     for n in orgs:
         G.add_node(n, **{k: v for k, v in B.nodes[n].items() if k != "bipartite"})
     quotes = B.graph.get("quotes", {})
+    # Pairs accumulate in a plain dict (first-seen order = the order edges were added before):
+    # pair → [weight, via, facts, relations, years]. One fact record per relator is shared by
+    # all its pairs, so a 60-member consortium costs 1,770 list appends, not 1,770 records.
+    pairs: dict[tuple, list] = {}
     for r in sorted(n for n, d in B.nodes(data=True) if d.get("bipartite") == 1):
         members = sorted(B[r])
         if len(members) < 2:
@@ -508,21 +548,23 @@ def one_mode(B: nx.Graph, weighting: str = "newman") -> nx.Graph:
                 "label_en": rd.get("label_en", r), "year": rd.get("year"), "status": rd.get("status"),
                 "n_parties": len(members), "quotes": list(rd.get("quotes", []))
                 or [q["exact"] for q in quotes.get(r, [])]}
-        for u, v in combinations(members, 2):
-            if G.has_edge(u, v):
-                e = G.edges[u, v]
-                e["weight"] += add
-                e["via"].append(r)
-                e["facts"].append(fact)
-                e["relations"] = sorted(set(e["relations"]) | {fact["relation"]})
-                if fact["year"] is not None:
-                    e["years"] = sorted(set(e["years"]) | {fact["year"]})
+        relation, year = fact["relation"], fact["year"]
+        for pair in combinations(members, 2):
+            e = pairs.get(pair)
+            if e is None:
+                pairs[pair] = [add, [r], [fact], {relation}, set() if year is None else {year}]
             else:
-                G.add_edge(u, v, weight=add, via=[r], facts=[fact], relations=[fact["relation"]],
-                           years=[fact["year"]] if fact["year"] is not None else [])
-    for _, _, e in G.edges(data=True):
-        e["distance"] = 1.0 / e["weight"]
-        e["count"] = len(e["via"])
+                e[0] += add
+                e[1].append(r)
+                e[2].append(fact)
+                e[3].add(relation)
+                if year is not None:
+                    e[4].add(year)
+    G.add_edges_from((u, v, {"weight": w, "via": via, "facts": facts,
+                             "relations": [*rels] if len(rels) == 1 else sorted(rels, key=str),
+                             "years": [*years] if len(years) < 2 else sorted(years),
+                             "distance": 1.0 / w, "count": len(via)})
+                     for (u, v), (w, via, facts, rels, years) in pairs.items())
     return G
 
 

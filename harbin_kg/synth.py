@@ -18,7 +18,8 @@ Design
   the same ``triples`` and ``seed`` give byte-identical output for a given ontology.
 * **Skew.** Parties and members are drawn with ``int(n * u ** SKEW)``: low-numbered
   organisations are hubs (the top 1 % takes ~16 % of picks), the rest a long tail; consortium
-  sizes follow Zipf's law, so one consortium has hundreds or thousands of members.
+  sizes follow Zipf's law over rank, truncated at :data:`MAX_CONSORTIUM` (60) members: a few
+  big groups, a long tail of small ones, and no consortium larger than real ones are.
 * **Size.** The phases are budgeted from ``triples``; the last phase (agreements) runs until the
   count reaches ``triples``, so the output is within a few dozen triples of the request (never
   below, except for the ontology's share on very small requests). At least
@@ -45,12 +46,19 @@ from pathlib import Path
 from .errors import HarbinKGError, OutputError
 from .namespaces import BASE
 
-__all__ = ["MIN_TRIPLES", "MAX_TRIPLES", "SynthError", "SynthStats", "check_size", "source_path_for", "generate",
-           "write_synthetic"]
+__all__ = ["MIN_TRIPLES", "MAX_TRIPLES", "MAX_CONSORTIUM", "SynthError", "SynthStats", "check_size",
+           "source_path_for", "generate", "write_synthetic"]
 
 MIN_TRIPLES = 5_000
 MAX_TRIPLES = 100_000_000
 SKEW = 2.5
+#: Largest consortium (members). Real 职教集团 and 产教联合体 have tens of members, not
+#: thousands. An unbounded Zipf gave the biggest synthetic consortium ~1,200 members at 1M
+#: triples; co-membership turned it into a ~700k-edge clique, so the partnership network had
+#: 1.07M edges on 21k nodes — a shape no real ecosystem has, which swamped the projection,
+#: the centrality measures and the partner queries. Truncating the same Zipf at 60 keeps the
+#: skew (the top ranks are all large, the tail small) and leaves graphs ≤ 10k triples unchanged.
+MAX_CONSORTIUM = 60
 SOURCE_SLUG = "synth-source"
 _CONTEXT = 12
 _CHUNK = 4096
@@ -490,7 +498,7 @@ def generate(triples: int, seed: int, out, *, source_name: str = "synthetic.sour
         w.t(s, P["hv:industryField"], _iri(_FIELDS[rng.randrange(len(_FIELDS))]))
     counts.update(schools=plan.schools, enterprises=plan.enterprises)
 
-    # ---- consortia: Zipf sizes, members drawn with skew, a lead unit each
+    # ---- consortia: Zipf sizes truncated at MAX_CONSORTIUM, members drawn with skew, a lead unit each
     zipf = [1 / (k + 1) ** 0.9 for k in range(plan.consortia)]
     scale = plan.memberships / sum(zipf)
     members_total = 0
@@ -502,7 +510,7 @@ def generate(triples: int, seed: int, out, *, source_name: str = "synthetic.sour
         w.t(s, P["hv:orgCategory"], _iri(cat))
         w.t(s, P["hv:locatedIn"], city(rng.randrange(plan.cities)))
         w.t(s, P["hv:industryField"], _iri(_FIELDS[i % len(_FIELDS)]))
-        size = max(2, min(int(zipf[i] * scale), (plan.schools + plan.enterprises) // 2))
+        size = max(2, min(int(zipf[i] * scale), MAX_CONSORTIUM, (plan.schools + plan.enterprises) // 2))
         chosen: list[str] = []
         seen: dict[str, None] = {}
         while len(chosen) < size:

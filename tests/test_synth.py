@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from harbin_kg.cli import cli
-from harbin_kg.synth import MAX_TRIPLES, SynthError, check_size, generate, source_path_for
+from harbin_kg.synth import MAX_CONSORTIUM, MAX_TRIPLES, SynthError, check_size, generate, source_path_for
 
 ROOT = Path(__file__).resolve().parent.parent
 HV = "https://w3id.org/hrbvet/ont#"
@@ -119,6 +119,19 @@ def test_agreements_have_two_to_five_parties_and_hubs_exist(sample):
         f"SELECT ?o (COUNT(?p) AS ?n) WHERE {{ ?p <{HV}agent> ?o }} GROUP BY ?o")), reverse=True)
     # skew: the busiest organisation has many times the median's participations
     assert degrees[0] >= 5 * degrees[len(degrees) // 2]
+
+
+def test_consortia_are_skewed_but_capped():
+    """Zipf over rank, truncated at MAX_CONSORTIUM: big groups at the top, a small tail, none huge."""
+    data, _, _ = _make(50_000, 1)
+    store = ox.Store()
+    store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES)
+    sizes = sorted((int(r["n"].value) for r in store.query(
+        "SELECT ?c (COUNT(?m) AS ?n) WHERE { ?m <http://www.w3.org/ns/org#organization> ?c } GROUP BY ?c")),
+        reverse=True)
+    assert sizes[0] == MAX_CONSORTIUM  # the cap is reached at this size …
+    assert max(sizes) <= MAX_CONSORTIUM  # … and never passed
+    assert sizes[0] >= 5 * sizes[len(sizes) // 2] and min(sizes) >= 2
 
 
 def test_labels_are_marked_synthetic(sample):
