@@ -33,7 +33,7 @@ from . import __version__
 from .errors import DataError, QueryError
 from .namespaces import HV, ID, SCHEME, bind_prefixes
 from .quotes import Source, expand_quotes, line_of, skolemize
-from .store import parse_file, to_rdflib_term
+from .store import load_rdflib, to_rdflib_term
 from .writing import atomic_write_text
 
 __all__ = [
@@ -105,13 +105,6 @@ def data_version(paths: Paths) -> str:
     return digest.hexdigest()[:16]
 
 
-def _parse(path: Path) -> Graph:
-    graph = Graph()
-    for quad in parse_file(path):
-        graph.add((to_rdflib_term(quad.subject), to_rdflib_term(quad.predicate), to_rdflib_term(quad.object)))
-    return graph
-
-
 def _read_sources(paths: Paths) -> tuple[dict[str, Source], dict[Path, Graph]]:
     """Each source text with its metadata file, hash-checked."""
     if not paths.sources.is_dir():
@@ -123,7 +116,7 @@ def _read_sources(paths: Paths) -> tuple[dict[str, Source], dict[Path, Graph]]:
         meta_path = text_path.with_suffix(".ttl")
         if not meta_path.exists():
             raise DataError(f"{text_path}: has no metadata file {meta_path.name}; copy seed-article.ttl and adapt it (data/README.md).")
-        meta = _parse(meta_path)
+        meta = load_rdflib(meta_path)
         text_iri = ID[f"text/{slug}"]
         expected = meta.value(text_iri, HV.sha256)
         if expected is None:
@@ -294,13 +287,13 @@ def build_graph(paths: Paths | None = None, *, progress: Callable[[str], None] |
     say(f"reading ontology from {paths.ontology}")
     vocabulary = Graph()
     for path in paths.vocabulary_files():
-        part = _parse(path)
+        part = load_rdflib(path)
         _check_iris(path, part)
         vocabulary += part
     declared = _declared_terms(vocabulary)
 
     sources, metadata = _read_sources(paths)
-    fact_files = {path: _parse(path) for path in sorted(paths.facts.glob("*/*.ttl"))}
+    fact_files = {path: load_rdflib(path) for path in sorted(paths.facts.glob("*/*.ttl"))}
     if not fact_files:
         raise DataError(f"{paths.facts}: no curated files (facts/NAME/*.ttl).")
     say(f"expanding {len(metadata) + len(fact_files)} curated files quoting {len(sources)} source(s)")
@@ -463,6 +456,4 @@ def default_graph_path(progress: Callable[[str], None] | None = None) -> Path:
 
 def load_graph(path: Path) -> Graph:
     """Parse a built graph file strictly (pyoxigraph), as an rdflib Graph."""
-    from .store import load_rdflib
-
     return load_rdflib(path)

@@ -6,7 +6,6 @@ takes an entity resolves the name here, against IRIs, slugs, zh/en labels and al
 
 import difflib
 import unicodedata
-from collections.abc import Iterable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
@@ -142,8 +141,3 @@ def _suggest(graph: Graph, name: str, index: dict) -> URIRef:
     suggestions = [(lab, iri) for iri, lab in list(seen.items())[:5]]
     raise UnknownEntity(name, suggestions)
 
-
-def entities_named(graph: Graph, names: Iterable[str]) -> list[URIRef]:
-    """:func:`resolve_entity` for several names, sharing one index."""
-    index = name_index(graph)
-    return [resolve_entity(graph, n, index=index) for n in names]
