@@ -28,22 +28,23 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
-from .errors import ForbiddenQuery
-from .server_workers import (GRAPH_FORMATS, SELECT_FORMATS, Job, Overloaded, WorkerDied, WorkerPool,
-                             WorkerTimeout)
-from .sparql_guard import check_read_only, query_form
+from .errors import ForbiddenQuery, QueryError
+from .server_limits import ClientLimiter, Fairness, TooMany, client_of
+from .server_workers import (GRAPH_FORMATS, SELECT_FORMATS, Cancelled, Job, Overloaded, Preempted, WorkerDied,
+                             WorkerPool, WorkerTimeout)
+from .sparql_guard import MAX_NESTING, check_query, nesting_depth
 
-__all__ = ["make_app", "call_app", "HarbinApp", "negotiate", "max_nesting"]
+__all__ = ["make_app", "call_app", "HarbinApp", "negotiate", "max_nesting", "log_safe", "Fairness"]
 
 log = logging.getLogger("harbin_kg.server")
 
 _STATUS = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 406: "Not Acceptable", 413: "Content Too Large", 414: "URI Too Long",
-           415: "Unsupported Media Type", 500: "Internal Server Error", 503: "Service Unavailable",
-           504: "Gateway Timeout"}
+           415: "Unsupported Media Type", 429: "Too Many Requests", 499: "Client Closed Request",
+           500: "Internal Server Error", 503: "Service Unavailable", 504: "Gateway Timeout"}
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-MAX_NESTING = 200
+MAX_JSON_DEPTH = 16  # POST /labels takes {"iris": [...]}: depth 2
 _ALIASES = {  # what clients send → what we produce
     "application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml",
     "text/xml": "application/sparql-results+xml", "text/plain": "application/n-triples",
@@ -95,18 +96,33 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
     return best
 
 
-def max_nesting(text: str) -> int:
-    """The deepest nesting of ``{ ( [`` outside strings, IRIs and comments."""
-    from .sparql_guard import _OPAQUE
+max_nesting = nesting_depth  # the name this module exported before sparql_guard had it
 
-    depth = deepest = 0
-    for char in _OPAQUE.sub(" ", text):
-        if char in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "})]":
-            depth = max(depth - 1, 0)
-    return deepest
+_UNSAFE_IN_LOG = re.compile(r'[\x00-\x1f\x7f-\x9f"\\\u2028\u2029]')
+
+
+def log_safe(text: str) -> str:
+    """``text`` fit for one access-log line: control characters (CR, LF, NUL, C1, U+2028/9),
+    quotes and backslashes escaped, so that a request cannot write a line of its own.
+
+    >>> print(log_safe('/x\\r\\n127.0.0.1 "GET /admin" 200\\x00'))
+    /x\\r\\n127.0.0.1 \\"GET /admin\\" 200\\x00
+    """
+    def one(match: re.Match) -> str:
+        char = match.group(0)
+        return {"\r": "\\r", "\n": "\\n", "\t": "\\t", '"': '\\"', "\\": "\\\\"}.get(char) or (
+            f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+    return _UNSAFE_IN_LOG.sub(one, text)
+
+
+def json_depth(raw: str) -> int:
+    """The deepest nesting of ``[`` / ``{`` in JSON text, outside strings (no parsing, no recursion)."""
+    from itertools import accumulate
+
+    outside = re.sub(r'"(?:[^"\\]|\\.)*"', "", raw)
+    steps = re.sub(r"[^\[\]{}]+", "", outside)
+    return max(accumulate((1 if c in "[{" else -1 for c in steps), initial=0))
 
 
 def _error_body(status: int, message: str) -> bytes:
@@ -118,7 +134,7 @@ class HarbinApp:
 
     def __init__(self, graph_path, *, timeout: float = 15, max_rows: int = 10_000, max_body: int = 64 * 1024,
                  max_url: int = 8 * 1024, workers: int = 2, queue: int | None = None,
-                 dataset_params: str = "local", retry_after: int = 5):
+                 dataset_params: str = "local", retry_after: int = 5, fairness: Fairness | None = None):
         from . import pages
         from .store import load_store
 
@@ -129,8 +145,12 @@ class HarbinApp:
         self.dataset_params, self.retry_after = dataset_params, retry_after
         self.store = load_store(self.graph_path)  # for entity pages; queries never run here
         self.site = pages.Site(self.store)
+        self.fairness = fairness
+        self.limiter = ClientLimiter(fairness) if fairness else None
         self.pool = WorkerPool(self.graph_path, size=workers, queue=workers if queue is None else queue,
-                               timeout=self.timeout, max_rows=max_rows)
+                               timeout=self.timeout, max_rows=max_rows,
+                               long_slots=workers - fairness.reserve if fairness else None,
+                               short=fairness.short if fairness else 1.0)
 
     def close(self) -> None:
         self.pool.close()
@@ -147,7 +167,7 @@ class HarbinApp:
             status, headers, body = error.status, error.headers, _error_body(error.status, error.message)
             headers = [("Content-Type", "application/json")] + headers
         except Exception:  # a bug of ours: logged with its traceback, answered 500, never a 400
-            log.error("500 on %s %s\n%s", method, path, traceback.format_exc())
+            log.error("500 on %s %s\n%s", log_safe(method), log_safe(path[:200]), traceback.format_exc())
             status, headers = 500, [("Content-Type", "application/json")]
             body = _error_body(500, "Internal server error (服务器内部错误); the traceback is in the server log.")
         headers = headers + [("Content-Length", str(len(body))), ("Access-Control-Allow-Origin", "*"),
@@ -156,9 +176,14 @@ class HarbinApp:
             headers.append(("Content-Security-Policy", _CSP))
         start_response(f"{status} {_STATUS.get(status, 'Error')}", headers)
         query = environ.get("QUERY_STRING", "")
+        try:  # the server hands the path over as latin-1; show what the client sent
+            path = path.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            pass
         shown = path + ("?" + query if query else "")
-        log.info('%s %s "%s %s" %d %d %.1fms', environ.get("REMOTE_ADDR", "-"), time.strftime("%Y-%m-%dT%H:%M:%S"),
-                 method, shown[:200] + ("…" if len(shown) > 200 else ""), status, len(body),
+        shown = shown[:200] + ("…" if len(shown) > 200 else "")
+        log.info('%s %s "%s %s" %d %d %.1fms', log_safe(environ.get("REMOTE_ADDR", "-")),
+                 time.strftime("%Y-%m-%dT%H:%M:%S"), log_safe(method), log_safe(shown), status, len(body),
                  (time.perf_counter() - started) * 1000)
         return [body] if method != "HEAD" else [b""]
 
@@ -284,38 +309,24 @@ class HarbinApp:
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", iri):
                 raise HTTPError(400, f"{iri!r} is not an absolute IRI.")
         try:
-            check_read_only(text)
+            form = check_query(text, nesting_limit=MAX_NESTING)
         except ForbiddenQuery as error:
             raise HTTPError(403, str(error)) from None
-        depth = max_nesting(text)
-        if depth > MAX_NESTING:
-            raise HTTPError(400, f"The query is nested {depth} levels deep; the limit is {MAX_NESTING} (嵌套过深).")
+        except QueryError as error:
+            raise HTTPError(400, str(error)) from None
         fmt = self._single(params, "format", required=False)
         accept = _FORMAT_PARAM.get(fmt.lower()) if fmt else environ.get("HTTP_ACCEPT")
         if fmt and not accept:
             raise HTTPError(400, f"Unknown format={fmt}; use one of {', '.join(_FORMAT_PARAM)}.")
         select_type = negotiate(accept, list(SELECT_FORMATS))
         graph_type = negotiate(accept, list(GRAPH_FORMATS))
-        form = query_form(text)
         needed = graph_type if form in ("CONSTRUCT", "DESCRIBE") else select_type
         if needed is None:
             offered = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else SELECT_FORMATS
             raise HTTPError(406, f"Cannot answer a {form} query as {accept!r}; acceptable: {', '.join(offered)}.")
         job = Job(text, select_type or "application/sparql-results+json", graph_type or "text/turtle",
                   default_graphs, named_graphs)
-        try:
-            answer = self.pool.run(job)
-        except Overloaded:
-            raise HTTPError(503, f"The server is busy: {self.pool.size + self.pool.queue} queries are running or "
-                                 f"waiting (服务器繁忙). Retry after {self.retry_after} s.",
-                            [("Retry-After", str(self.retry_after))]) from None
-        except WorkerTimeout:
-            raise HTTPError(504, f"The query was stopped after {self.timeout:g} s (查询超时，已停止). Add LIMIT, "
-                                 f"make patterns more specific, or avoid unconnected patterns.") from None
-        except WorkerDied as died:
-            log.error("a query worker died (exit code %s) running: %s", died.args[0], text[:500])
-            raise HTTPError(500, "The query process stopped unexpectedly (it may have run out of memory); "
-                                 "it has been restarted.") from None
+        answer = self._run_fairly(environ, job, text)
         if answer.status != 200:
             raise HTTPError(answer.status, answer.message)
         headers = [("Content-Type", answer.content_type), ("Vary", "Accept")]
@@ -323,6 +334,51 @@ class HarbinApp:
             headers.append(("X-Harbin-KG-Truncated", "true"))
             headers.append(("X-Harbin-KG-Max-Rows", str(self.max_rows)))
         return 200, headers, answer.body
+
+    def _run_fairly(self, environ, job, text):
+        """The pool's answer within the client's limits; every refusal as an HTTPError."""
+        client = client_of(environ.get("REMOTE_ADDR"))
+        if self.limiter is not None:
+            try:
+                self.limiter.admit(client)
+            except TooMany as refused:
+                raise HTTPError(429, refused.message, [("Retry-After", str(refused.retry_after))]) from None
+        meter = {"seconds": 0.0}
+        charge = None  # None: the time the query held a worker
+        released = False
+        try:
+            return self.pool.run(job, cancelled=environ.get("waitress.client_disconnected"), meter=meter)
+        except Overloaded:
+            raise HTTPError(503, f"The server is busy: {self.pool.size + self.pool.queue} queries are running or "
+                                 f"waiting (服务器繁忙). Retry after {self.retry_after} s.",
+                            [("Retry-After", str(self.retry_after))]) from None
+        except WorkerTimeout:
+            charge = self.timeout  # it would have taken at least this long
+            raise HTTPError(504, f"The query was stopped after {self.timeout:g} s (查询超时，已停止). Add LIMIT, "
+                                 f"make patterns more specific, or avoid unconnected patterns.") from None
+        except Preempted:
+            # stopped unfinished, like a timeout: charged the whole time limit
+            wait, released = max(self.retry_after, self._release(client, self.timeout)), True
+            raise HTTPError(503, f"The query was stopped after {self.pool.short:g} s: every worker for long queries "
+                                 f"is busy and the rest are kept for short queries (长查询的工作进程都在忙，已停止). "
+                                 f"Retry after {wait} s, or make the query cheaper.",
+                            [("Retry-After", str(wait))]) from None
+        except Cancelled:
+            raise HTTPError(499, "The client closed the connection; its query was stopped.") from None
+        except WorkerDied as died:
+            log.error("a query worker died (exit code %s) running: %s", died.args[0], log_safe(text[:500]))
+            raise HTTPError(500, "The query process stopped unexpectedly (it may have run out of memory); "
+                                 "it has been restarted.") from None
+        finally:
+            if not released:
+                self._release(client, meter["seconds"] if charge is None else charge)
+
+    def _release(self, client: str, seconds: float) -> int:
+        """Charge ``client``; the seconds until it may query again (0 without limits)."""
+        if self.limiter is None:
+            return 0
+        self.limiter.release(client, seconds)
+        return self.limiter.retry_after(client)
 
     def service_description(self, environ):
         host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '')}"
@@ -368,8 +424,16 @@ class HarbinApp:
             if (environ.get("CONTENT_TYPE") or "").split(";")[0].strip() != "application/json":
                 raise HTTPError(415, "POST /labels takes application/json: {\"iris\": [...]}.")
             try:
-                iris = json.loads(self._read_body(environ).decode("utf-8")).get("iris", [])
-            except (UnicodeDecodeError, ValueError, AttributeError):
+                raw = self._read_body(environ).decode("utf-8")
+            except UnicodeDecodeError:
+                raise HTTPError(400, "POST /labels takes UTF-8 JSON.") from None
+            depth = json_depth(raw)  # json.loads recurses: 30,000 nested [ raised RecursionError (a 500)
+            if depth > MAX_JSON_DEPTH:
+                raise HTTPError(400, f"The JSON is nested {depth} levels deep; POST /labels takes "
+                                     f"{{\"iris\": [...]}} (JSON 嵌套过深).")
+            try:
+                iris = json.loads(raw).get("iris", [])
+            except (ValueError, AttributeError, RecursionError):
                 raise HTTPError(400, "POST /labels takes a JSON object {\"iris\": [...]}.") from None
         else:
             iris = parse_qs(environ.get("QUERY_STRING", "")).get("iri", [])
@@ -402,11 +466,16 @@ def make_app(graph_path, *, timeout: float = 15, max_rows: int = 10_000, max_bod
                      workers=workers, queue=queue, dataset_params=dataset_params)
 
 
-def call_app(app, method: str, path: str, *, headers: dict | None = None, body: bytes = b""):
-    """Answer one request in-process (no socket): ``(status, headers dict, body bytes)``."""
+def call_app(app, method: str, path: str, *, headers: dict | None = None, body: bytes = b"",
+             environ: dict | None = None):
+    """Answer one request in-process (no socket): ``(status, headers dict, body bytes)``.
+
+    ``environ`` entries are added last (for example another ``REMOTE_ADDR``, a raw ``PATH_INFO``,
+    or ``waitress.client_disconnected``)."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(path)
+    extra_environ = environ
     environ = {
         "REQUEST_METHOD": method, "PATH_INFO": parts.path.encode("utf-8").decode("latin-1"),
         "QUERY_STRING": parts.query, "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000",
@@ -420,6 +489,7 @@ def call_app(app, method: str, path: str, *, headers: dict | None = None, body: 
             environ[key] = value
         else:
             environ["HTTP_" + key] = value
+    environ.update(extra_environ or {})
     captured = {}
 
     def start_response(status, response_headers, exc_info=None):

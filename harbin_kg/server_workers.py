@@ -12,6 +12,14 @@ background, while the other workers keep answering (SECURITY.md §2.5, §3).
   reach another host: ``SERVICE`` would fail with "network unreachable".
 * **Admission**: at most ``size + queue`` queries are admitted at once; the rest are refused at
   once with :class:`Overloaded` (the app answers 503 + ``Retry-After``), never queued without bound.
+* **Watching**: while a query runs (or waits for a worker) the pool checks every 50 ms whether
+  its client has hung up (:class:`Cancelled`: the worker is killed at once, not at the time
+  limit) and, with ``long_slots``, whether it has run past ``short`` seconds without a long-query
+  slot while another query waits for a worker (:class:`Preempted`) — so that long queries can
+  never hold every worker (:mod:`harbin_kg.server_limits`).
+* **Stack**: queries run on a thread with a 512 MB stack. pyoxigraph's parser and evaluator
+  recurse on the calling thread: the 8 MB main-thread stack overflowed (the worker died) on
+  10,000 chained ``!`` or a 60 KB chain of ``&&``, ``UNION`` or ``OPTIONAL`` (issue 13).
 * **Results** are serialised inside the worker (the format chosen by the app), capped at
   ``max_rows`` rows or triples, and sent back as bytes.
 """
@@ -28,9 +36,11 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-__all__ = ["WorkerPool", "Job", "Answer", "Overloaded", "WorkerTimeout", "WorkerDied", "SELECT_FORMATS", "GRAPH_FORMATS"]
+__all__ = ["WorkerPool", "Job", "Answer", "Overloaded", "WorkerTimeout", "WorkerDied", "Cancelled", "Preempted",
+           "SELECT_FORMATS", "GRAPH_FORMATS"]
 
 log = logging.getLogger("harbin_kg.server")
+_POLL = 0.05  # seconds between checks on a waiting or running query (hang-up, time, long slots)
 
 #: media type → short name, for SELECT/ASK results and for CONSTRUCT/DESCRIBE graphs.
 SELECT_FORMATS = {
@@ -57,6 +67,14 @@ class WorkerTimeout(Exception):
 
 class WorkerDied(Exception):
     """The worker process ended while running the query (crash or out of memory)."""
+
+
+class Cancelled(Exception):
+    """The client hung up; its query was stopped (its worker killed) or taken out of the line."""
+
+
+class Preempted(Exception):
+    """The query ran past ``short`` seconds with no long-query slot free while others waited."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +136,18 @@ def worker_main(conn, graph_path: str, max_rows: int, parent: int) -> None:
     limit_memory(2 * 1024**3)
     _watch_parent(parent)
     conn.send(("ready", len(store), isolated))
+    threading.stack_size(QUERY_STACK)
+    thread = threading.Thread(target=_serve, args=(conn, store, max_rows), name="harbin-kg-query")
+    thread.start()
+    thread.join()
+
+
+#: Stack of the thread that parses and runs queries (see the module docstring). Address space
+#: only: pages are touched as the recursion goes down. Enough for anything under the 64 KiB body cap.
+QUERY_STACK = 512 * 1024 * 1024
+
+
+def _serve(conn, store, max_rows: int) -> None:
     while True:
         try:
             job = conn.recv()
@@ -349,18 +379,24 @@ class WorkerPool:
     """``size`` worker processes for one graph file; :meth:`run` sends a :class:`Job` to a free one."""
 
     def __init__(self, graph_path, *, size: int = 2, queue: int = 2, timeout: float = 15.0,
-                 max_rows: int = 10_000, start_timeout: float = 120.0):
+                 max_rows: int = 10_000, start_timeout: float = 120.0, long_slots: int | None = None,
+                 short: float = 1.0):
         if size < 1:
             raise ValueError("the pool needs at least one worker")
         self.graph_path, self.size, self.queue, self.timeout = str(graph_path), size, queue, float(timeout)
         self.max_rows, self.start_timeout = max_rows, start_timeout
         self._idle: queue_module.Queue = queue_module.Queue()
         self._admitted = threading.BoundedSemaphore(size + queue)
+        self.short = float(short)
+        self.long_slots = long_slots if long_slots is not None and 1 <= long_slots < size else None
+        self._long = threading.BoundedSemaphore(self.long_slots) if self.long_slots else None
+        self.running = self.long_running = 0
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
         self._closed = False
         self.in_flight = 0
-        self.stats = {"answered": 0, "timeouts": 0, "refused": 0, "restarts": 0, "died": 0}
+        self.stats = {"answered": 0, "timeouts": 0, "refused": 0, "restarts": 0, "died": 0, "cancelled": 0,
+                      "preempted": 0}
         workers = [_Worker(self.graph_path, max_rows) for _ in range(size)]
         try:
             for worker in workers:
@@ -374,43 +410,92 @@ class WorkerPool:
             self._idle.put(worker)
         self.isolated = all(w.isolated for w in workers)
 
-    def run(self, job: Job) -> Answer:
-        """The worker's answer; :class:`Overloaded`, :class:`WorkerTimeout` or :class:`WorkerDied` otherwise."""
+    def run(self, job: Job, *, cancelled=None, meter: dict | None = None) -> Answer:
+        """The worker's answer; :class:`Overloaded`, :class:`WorkerTimeout`, :class:`WorkerDied`,
+        :class:`Cancelled` or :class:`Preempted` otherwise.
+
+        ``cancelled()``, if given, is polled while the query waits and runs: true means the client
+        has gone. ``meter["seconds"]`` is set to the time the query held a worker.
+        """
         if not self._admitted.acquire(blocking=False):
-            with self._lock:
-                self.stats["refused"] += 1
+            self._count("refused")
             raise Overloaded()
         with self._lock:
             self.in_flight += 1
         try:
-            try:
-                worker = self._idle.get(timeout=self.timeout)
-            except queue_module.Empty:
-                with self._lock:
-                    self.stats["refused"] += 1
-                raise Overloaded() from None
-            try:
-                worker.conn.send(job)
-                if not worker.conn.poll(self.timeout):
-                    with self._lock:
-                        self.stats["timeouts"] += 1
-                    self._replace(worker)
-                    raise WorkerTimeout()
-                result = worker.conn.recv()
-            except (EOFError, OSError, BrokenPipeError):
-                code = worker.exitcode
-                with self._lock:
-                    self.stats["died"] += 1
-                self._replace(worker)
-                raise WorkerDied(code) from None
-            self._idle.put(worker)
-            with self._lock:
-                self.stats["answered"] += 1
-            return result
+            worker = self._take_worker(cancelled)
+            return self._ask(worker, job, cancelled, meter)
         finally:
             with self._lock:
                 self.in_flight -= 1
             self._admitted.release()
+
+    def _count(self, stat: str) -> None:
+        with self._lock:
+            self.stats[stat] += 1
+
+    def _take_worker(self, cancelled) -> _Worker:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                return self._idle.get(timeout=_POLL)
+            except queue_module.Empty:
+                if cancelled is not None and cancelled():
+                    self._count("cancelled")
+                    raise Cancelled() from None
+                if time.monotonic() >= deadline:
+                    self._count("refused")
+                    raise Overloaded() from None
+
+    def _ask(self, worker: _Worker, job: Job, cancelled, meter) -> Answer:
+        started = time.monotonic()
+        long_slot = False
+        with self._lock:
+            self.running += 1
+        try:
+            try:
+                worker.conn.send(job)
+                while not worker.conn.poll(_POLL):
+                    elapsed = time.monotonic() - started
+                    if cancelled is not None and cancelled():
+                        self._stop(worker, "cancelled")
+                        raise Cancelled()
+                    if elapsed >= self.timeout:
+                        self._stop(worker, "timeouts")
+                        raise WorkerTimeout()
+                    if self._long is not None and not long_slot and elapsed >= self.short:
+                        if self._long.acquire(blocking=False):
+                            long_slot = True
+                            with self._lock:
+                                self.long_running += 1
+                        elif self._waiting():
+                            self._stop(worker, "preempted")
+                            raise Preempted()
+                result = worker.conn.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                code = worker.exitcode
+                self._stop(worker, "died")
+                raise WorkerDied(code) from None
+            self._idle.put(worker)
+            self._count("answered")
+            return result
+        finally:
+            with self._lock:
+                self.running -= 1
+                if long_slot:
+                    self.long_running -= 1
+            if long_slot:
+                self._long.release()
+            if meter is not None:
+                meter["seconds"] = time.monotonic() - started
+
+    def _waiting(self) -> int:
+        with self._lock:
+            return self.in_flight - self.running
+
+    def _stop(self, worker: _Worker, stat: str) -> None:
+        self._count(stat)
+        self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` now; start its successor in the background."""
@@ -441,7 +526,8 @@ class WorkerPool:
     def status(self) -> dict:
         with self._lock:
             return {"workers": self.size, "alive": len(self._workers), "idle": self._idle.qsize(),
-                    "in_flight": self.in_flight, "limit": self.size + self.queue,
+                    "in_flight": self.in_flight, "running": self.running, "long": self.long_running,
+                    "long_slots": self.long_slots, "short_s": self.short, "limit": self.size + self.queue,
                     "timeout_s": self.timeout, "max_rows": self.max_rows,
                     "network_isolated": self.isolated, **self.stats}
 
