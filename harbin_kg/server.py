@@ -217,7 +217,8 @@ class HarbinApp:
             return self.labels(environ, method)
         if path == "/health":
             return 200, [("Content-Type", "application/json")], json.dumps(
-                {"ok": True, "triples": len(self.store), **self.pool.status()}).encode()
+                {"ok": True, "triples": len(self.store), **self.pool.status(),
+                 **(self.limiter.status() if self.limiter else {})}).encode()
         if path.startswith("/static/"):
             return self.static(path[len("/static/"):])
         raise HTTPError(404, f"Nothing here: {path} (页面不存在). Try / (query page), /sparql or /entities.")
@@ -457,13 +458,15 @@ class HarbinApp:
 
 def make_app(graph_path, *, timeout: float = 15, max_rows: int = 10_000, max_body: int = 64 * 1024,
              max_url: int = 8 * 1024, workers: int = 2, queue: int | None = None,
-             dataset_params: str = "local") -> HarbinApp:
+             dataset_params: str = "local", fairness: Fairness | None = None) -> HarbinApp:
     """A WSGI app serving ``graph_path`` (.ttl/.nt): queries in ``workers`` processes, at most
     ``workers + queue`` admitted at once (``queue`` defaults to ``workers``), each stopped after
     ``timeout`` seconds, answers cut at ``max_rows``; request bodies over ``max_body`` bytes → 413,
-    URLs over ``max_url`` → 414. Call ``app.close()`` to stop the workers."""
+    URLs over ``max_url`` → 414. ``fairness`` sets per-client limits (429; see
+    :mod:`harbin_kg.server_limits`; ``harbin-kg serve`` always sets them, in-process use need not).
+    Call ``app.close()`` to stop the workers."""
     return HarbinApp(graph_path, timeout=timeout, max_rows=max_rows, max_body=max_body, max_url=max_url,
-                     workers=workers, queue=queue, dataset_params=dataset_params)
+                     workers=workers, queue=queue, dataset_params=dataset_params, fairness=fairness)
 
 
 def call_app(app, method: str, path: str, *, headers: dict | None = None, body: bytes = b"",

@@ -29,8 +29,9 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
               help="Rows (or triples) per answer; longer answers are cut and marked X-Harbin-KG-Truncated: true.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes (each holds the graph in memory).")
-@click.option("--queue", default=None, type=click.IntRange(0, 1000),
-              help="Queries that may wait for a worker [default: as many as --workers]; beyond that, 503 + Retry-After.")
+@click.option("--queue", default=16, show_default=True, type=click.IntRange(0, 1000),
+              help="Queries that may wait for a worker; beyond that, 503 + Retry-After. Each client may only "
+                   "have --per-client of them.")
 @click.option("--max-body", default=64 * 1024, show_default=True, type=click.IntRange(min=1),
               help="Largest request body in bytes (larger: 413).")
 @click.option("--max-url", default=8 * 1024, show_default=True, type=click.IntRange(min=64),
@@ -38,9 +39,32 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option("--refuse-dataset-params", is_flag=True,
               help="Answer 403 to default-graph-uri / named-graph-uri (by default they name graphs of the loaded "
                    "store; an unknown name is an empty graph; nothing is ever fetched).")
+@click.option("--per-client", default=2, show_default=True, type=click.IntRange(1, 100),
+              help="Queries one client (an IPv4 address, or an IPv6 /64) may have running or waiting; more: 429.")
+@click.option("--client-budget", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds of query time a client may use at once (a token bucket; a stopped query costs the "
+                   "whole --timeout). Empty: 429 + Retry-After.")
+@click.option("--client-rate", default=0.5, show_default=True, type=click.FloatRange(min=0.001),
+              help="Seconds of query time a client regains per second.")
+@click.option("--short-query", default=1.0, show_default=True, type=click.FloatRange(min=0.05),
+              help="Seconds after which a query counts as long. At most --workers minus --reserve long queries "
+                   "run at once; another one is stopped (503) when a query is waiting for a worker.")
+@click.option("--reserve", default=1, show_default=True, type=click.IntRange(0, 63),
+              help="Workers kept for short queries (0: none; ignored with one worker).")
+@click.option("--connection-limit", default=None, type=click.IntRange(1, 100_000),
+              help="Open connections at most [default: 1000, or less under a low open-file limit].")
+@click.option("--header-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.5),
+              help="Seconds a client has to send a whole request once it starts; slower connections are closed.")
+@click.option("--idle-timeout", default=30.0, show_default=True, type=click.FloatRange(min=1),
+              help="Seconds an idle keep-alive connection stays open.")
+@click.option("--trusted-proxy", metavar="ADDRESS",
+              help="Address of a reverse proxy in front: the client address (for the per-client limits) is then "
+                   "taken from its X-Forwarded-For header.")
 @click.option("--get", "get_path", metavar="PATH",
               help="Answer one request for PATH in-process, print the body, exit 0 on 200 else 1 (no server).")
-def serve(graph, host, port, timeout, max_rows, workers, queue, max_body, max_url, refuse_dataset_params, get_path):
+def serve(graph, host, port, timeout, max_rows, workers, queue, max_body, max_url, refuse_dataset_params, per_client,
+          client_budget, client_rate, short_query, reserve, connection_limit, header_timeout, idle_timeout,
+          trusted_proxy, get_path):
     """Serve GRAPH as a read-only SPARQL 1.1 endpoint, with a query page and entity pages.
 
     只读 SPARQL 端点：/ 查询页面，/sparql 协议端点，/id/… 实体页面。
@@ -50,6 +74,11 @@ def serve(graph, host, port, timeout, max_rows, workers, queue, max_body, max_ur
     pages; Turtle, N-Triples or JSON-LD by Accept), /entities, /health. Updates, SERVICE,
     FROM and FROM NAMED are refused (403); nothing is ever fetched from the network.
 
+    Each client gets its share: --per-client queries at once and a budget of query time
+    (429 + Retry-After beyond either); long queries never hold every worker. Connections
+    that trickle their request are closed after --header-timeout. For a public server put
+    a reverse proxy in front (TLS, per-IP limits): see docs/server.md.
+
     \b
         harbin-kg serve                                  # bundled graph on http://127.0.0.1:8000/
         harbin-kg serve build/harbin.ttl --port 8080 --timeout 30
@@ -57,11 +86,14 @@ def serve(graph, host, port, timeout, max_rows, workers, queue, max_body, max_ur
         harbin-kg serve --get /id/org/harbin-university
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' http://127.0.0.1:8000/sparql
     """
-    from ..server import call_app, make_app
+    from ..server import Fairness, call_app, make_app
 
     path = resolve_graph_path(graph)
+    fairness = Fairness(per_client=per_client, burst=client_budget, rate=client_rate, short=short_query,
+                        reserve=reserve)
     app = make_app(path, timeout=timeout, max_rows=max_rows, max_body=max_body, max_url=max_url,
-                   workers=workers, queue=queue, dataset_params="refuse" if refuse_dataset_params else "local")
+                   workers=workers, queue=queue, dataset_params="refuse" if refuse_dataset_params else "local",
+                   fairness=fairness)
     try:
         if get_path is not None:
             status, headers, body = call_app(app, "GET", get_path)
@@ -70,7 +102,8 @@ def serve(graph, host, port, timeout, max_rows, workers, queue, max_body, max_ur
                 sys.stdout.buffer.write(b"\n")
             sys.stdout.flush()
             sys.exit(0 if status == 200 else 1)
-        _run_waitress(app, host, port, path)
+        _run_waitress(app, host, port, path, connection_limit=connection_limit, header_timeout=header_timeout,
+                      idle_timeout=idle_timeout, trusted_proxy=trusted_proxy)
     finally:
         app.close()
 
@@ -81,27 +114,32 @@ def waitress_version() -> str:
     return version("waitress")
 
 
-def _run_waitress(app, host: str, port: int, path: Path) -> None:
+def _run_waitress(app, host: str, port: int, path: Path, *, connection_limit, header_timeout, idle_timeout,
+                  trusted_proxy) -> None:
     try:
-        from waitress.server import create_server
+        import waitress  # noqa: F401
     except ImportError:
         raise click.ClickException(
             "serve needs the waitress web server, an optional extra: pip install 'harbin-kg[server]' "
             "(--get and harbin-kg site work without it).") from None
+    from ..server_http import default_connection_limit, make_server
 
     logger = logging.getLogger("harbin_kg.server")
     logger.setLevel(logging.INFO)
     if not logging.getLogger().handlers:
         logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
-    threads = app.pool.size + app.pool.queue + 4  # room to answer pages and 503s while workers are busy
-    server = create_server(app, host=host, port=port, threads=threads, ident="harbin-kg",
-                           max_request_body_size=app.max_body * 4, clear_untrusted_proxy_headers=True)
+    # a thread per admitted query, and room to answer pages, 429s and 503s while workers are busy
+    threads = app.pool.size + app.pool.queue + 8
+    server = make_server(app, host=host, port=port, threads=threads,
+                         connection_limit=connection_limit or default_connection_limit(),
+                         header_timeout=header_timeout, idle_timeout=idle_timeout,
+                         max_request_body_size=app.max_body * 4, trusted_proxy=trusted_proxy)
 
     def stop(signum, frame):
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    actual = server.effective_port
+    actual = getattr(server, "effective_port", None) or server.effective_listen[0][1]
     if host not in _LOOPBACK:
         echo_err(f"Warning: listening on {host}: anyone who can reach this machine can query the graph.")
     echo_err(f"harbin-kg (waitress {waitress_version()}) serving {path} ({len(app.store)} triples) on "
