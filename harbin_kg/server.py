@@ -134,7 +134,8 @@ class HarbinApp:
 
     def __init__(self, graph_path, *, timeout: float = 15, max_rows: int = 10_000, max_body: int = 64 * 1024,
                  max_url: int = 8 * 1024, workers: int = 2, queue: int | None = None,
-                 dataset_params: str = "local", retry_after: int = 5, fairness: Fairness | None = None):
+                 dataset_params: str = "local", retry_after: int = 5, fairness: Fairness | None = None,
+                 spares: int = 0):
         from . import pages
         from .store import load_store
 
@@ -150,7 +151,7 @@ class HarbinApp:
         self.pool = WorkerPool(self.graph_path, size=workers, queue=workers if queue is None else queue,
                                timeout=self.timeout, max_rows=max_rows,
                                long_slots=workers - fairness.reserve if fairness else None,
-                               short=fairness.short if fairness else 1.0)
+                               short=fairness.short if fairness else 1.0, spares=spares)
 
     def close(self) -> None:
         self.pool.close()
@@ -348,7 +349,8 @@ class HarbinApp:
         charge = None  # None: the time the query held a worker
         released = False
         try:
-            return self.pool.run(job, cancelled=environ.get("waitress.client_disconnected"), meter=meter)
+            return self.pool.run(job, cancelled=environ.get("waitress.client_disconnected"), meter=meter,
+                                 priority=self.limiter.standing(client) if self.limiter else 0.0)
         except Overloaded:
             raise HTTPError(503, f"The server is busy: {self.pool.size + self.pool.queue} queries are running or "
                                  f"waiting (服务器繁忙). Retry after {self.retry_after} s.",
@@ -458,15 +460,17 @@ class HarbinApp:
 
 def make_app(graph_path, *, timeout: float = 15, max_rows: int = 10_000, max_body: int = 64 * 1024,
              max_url: int = 8 * 1024, workers: int = 2, queue: int | None = None,
-             dataset_params: str = "local", fairness: Fairness | None = None) -> HarbinApp:
+             dataset_params: str = "local", fairness: Fairness | None = None, spares: int = 0) -> HarbinApp:
     """A WSGI app serving ``graph_path`` (.ttl/.nt): queries in ``workers`` processes, at most
     ``workers + queue`` admitted at once (``queue`` defaults to ``workers``), each stopped after
     ``timeout`` seconds, answers cut at ``max_rows``; request bodies over ``max_body`` bytes → 413,
     URLs over ``max_url`` → 414. ``fairness`` sets per-client limits (429; see
-    :mod:`harbin_kg.server_limits`; ``harbin-kg serve`` always sets them, in-process use need not).
-    Call ``app.close()`` to stop the workers."""
+    :mod:`harbin_kg.server_limits`; ``harbin-kg serve`` always sets them, in-process use need not);
+    ``spares`` workers are kept started, to replace a stopped one at once. Call ``app.close()``
+    to stop the workers."""
     return HarbinApp(graph_path, timeout=timeout, max_rows=max_rows, max_body=max_body, max_url=max_url,
-                     workers=workers, queue=queue, dataset_params=dataset_params, fairness=fairness)
+                     workers=workers, queue=queue, dataset_params=dataset_params, fairness=fairness,
+                     spares=spares)
 
 
 def call_app(app, method: str, path: str, *, headers: dict | None = None, body: bytes = b"",

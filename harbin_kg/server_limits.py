@@ -10,6 +10,8 @@ queries (issue 13). Three rules, checked in the server process before a query re
   a worker (at least ``min_charge``); a query stopped unfinished (time limit, or stopped for the
   rule below) is charged the whole time limit, as it would have taken at least that. With an
   empty bucket → 429 with ``Retry-After`` = when it is positive again.
+* **Who waits least**: when queries wait for a worker, the one whose client has the most query
+  time left goes first, so a client that has just used a lot waits behind those that have not.
 * **Short queries keep a worker**: a query running past ``short`` seconds needs one of the
   ``workers - reserve`` long-query slots; when none is free and another query is waiting for a
   worker, it is stopped (503, ``Retry-After``) — :class:`harbin_kg.server_workers.WorkerPool`
@@ -36,7 +38,7 @@ class Fairness:
     """The per-client limits (see the module docstring); ``harbin-kg serve`` uses these defaults."""
 
     per_client: int = 2
-    burst: float = 60.0        # seconds of worker time a client may use at once
+    burst: float = 30.0        # seconds of worker time a client may use at once
     rate: float = 0.5          # seconds of worker time regained per second
     short: float = 1.0         # a query running longer needs a long-query slot
     reserve: int = 1           # workers kept for short queries (none when there is only one worker)
@@ -139,6 +141,11 @@ class ClientLimiter:
         """Seconds until ``client`` may send a query again (at least 1)."""
         with self._lock:
             return self._wait(self._bucket(client, self._clock()))
+
+    def standing(self, client: str) -> float:
+        """``client``'s query time left (seconds; negative in debt): its place when queries wait."""
+        with self._lock:
+            return self._bucket(client, self._clock()).tokens
 
     def status(self) -> dict:
         with self._lock:

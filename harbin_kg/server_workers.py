@@ -29,7 +29,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import queue as queue_module
+import heapq
+import itertools
 import threading
 import time
 from dataclasses import dataclass
@@ -380,12 +381,17 @@ class WorkerPool:
 
     def __init__(self, graph_path, *, size: int = 2, queue: int = 2, timeout: float = 15.0,
                  max_rows: int = 10_000, start_timeout: float = 120.0, long_slots: int | None = None,
-                 short: float = 1.0):
+                 short: float = 1.0, spares: int = 0):
         if size < 1:
             raise ValueError("the pool needs at least one worker")
         self.graph_path, self.size, self.queue, self.timeout = str(graph_path), size, queue, float(timeout)
         self.max_rows, self.start_timeout = max_rows, start_timeout
-        self._idle: queue_module.Queue = queue_module.Queue()
+        # idle workers, and queries waiting for one: a heap, best priority first (then first come)
+        self._cond = threading.Condition()
+        self._idle: list[_Worker] = []
+        self._waiters: list[list] = []
+        self._arrivals = itertools.count()
+        self._spares: list[_Worker] = []  # started and ready, not yet in service
         self._admitted = threading.BoundedSemaphore(size + queue)
         self.short = float(short)
         self.long_slots = long_slots if long_slots is not None and 1 <= long_slots < size else None
@@ -397,7 +403,7 @@ class WorkerPool:
         self.in_flight = 0
         self.stats = {"answered": 0, "timeouts": 0, "refused": 0, "restarts": 0, "died": 0, "cancelled": 0,
                       "preempted": 0}
-        workers = [_Worker(self.graph_path, max_rows) for _ in range(size)]
+        workers = [_Worker(self.graph_path, max_rows) for _ in range(size + spares)]
         try:
             for worker in workers:
                 worker.wait_ready(start_timeout)
@@ -405,17 +411,20 @@ class WorkerPool:
             for worker in workers:
                 worker.kill()
             raise
-        for worker in workers:
+        for worker in workers[:size]:
             self._workers.add(worker)
-            self._idle.put(worker)
+            self._put_idle(worker)
+        self._spares = workers[size:]
         self.isolated = all(w.isolated for w in workers)
 
-    def run(self, job: Job, *, cancelled=None, meter: dict | None = None) -> Answer:
+    def run(self, job: Job, *, cancelled=None, meter: dict | None = None, priority: float = 0.0) -> Answer:
         """The worker's answer; :class:`Overloaded`, :class:`WorkerTimeout`, :class:`WorkerDied`,
         :class:`Cancelled` or :class:`Preempted` otherwise.
 
         ``cancelled()``, if given, is polled while the query waits and runs: true means the client
-        has gone. ``meter["seconds"]`` is set to the time the query held a worker.
+        has gone. ``meter["seconds"]`` is set to the time the query held a worker. When queries
+        wait, a free worker goes to the one with the highest ``priority`` (the app passes the
+        client's remaining query time, so a client that has used little goes first).
         """
         if not self._admitted.acquire(blocking=False):
             self._count("refused")
@@ -423,7 +432,7 @@ class WorkerPool:
         with self._lock:
             self.in_flight += 1
         try:
-            worker = self._take_worker(cancelled)
+            worker = self._take_worker(cancelled, priority)
             return self._ask(worker, job, cancelled, meter)
         finally:
             with self._lock:
@@ -434,18 +443,37 @@ class WorkerPool:
         with self._lock:
             self.stats[stat] += 1
 
-    def _take_worker(self, cancelled) -> _Worker:
+    def _take_worker(self, cancelled, priority: float) -> _Worker:
         deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                return self._idle.get(timeout=_POLL)
-            except queue_module.Empty:
+        with self._cond:
+            if self._idle and not self._waiters:
+                return self._idle.pop()
+            entry = [-priority, next(self._arrivals), None]  # [2]: the worker handed over, or "gone"
+            heapq.heappush(self._waiters, entry)
+            while True:
+                self._cond.wait(_POLL)
+                if isinstance(entry[2], _Worker):
+                    return entry[2]
                 if cancelled is not None and cancelled():
-                    self._count("cancelled")
-                    raise Cancelled() from None
-                if time.monotonic() >= deadline:
-                    self._count("refused")
-                    raise Overloaded() from None
+                    entry[2], stat, error = "gone", "cancelled", Cancelled
+                elif time.monotonic() >= deadline:
+                    entry[2], stat, error = "gone", "refused", Overloaded
+                else:
+                    continue
+                break
+        self._count(stat)
+        raise error()
+
+    def _put_idle(self, worker: _Worker) -> None:
+        """Hand ``worker`` to the best waiting query, or keep it idle."""
+        with self._cond:
+            while self._waiters:
+                entry = heapq.heappop(self._waiters)
+                if entry[2] is None:
+                    entry[2] = worker
+                    self._cond.notify_all()
+                    return
+            self._idle.append(worker)
 
     def _ask(self, worker: _Worker, job: Job, cancelled, meter) -> Answer:
         started = time.monotonic()
@@ -476,7 +504,7 @@ class WorkerPool:
                 code = worker.exitcode
                 self._stop(worker, "died")
                 raise WorkerDied(code) from None
-            self._idle.put(worker)
+            self._put_idle(worker)
             self._count("answered")
             return result
         finally:
@@ -498,11 +526,16 @@ class WorkerPool:
         self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` now; start its successor in the background."""
+        """Kill ``worker`` now; a ready spare takes its place at once; start a new one in the background."""
         worker.kill()
         with self._lock:
             self._workers.discard(worker)
             self.stats["restarts"] += 1
+            spare = self._spares.pop() if self._spares else None
+            if spare is not None:
+                self._workers.add(spare)
+        if spare is not None:
+            self._put_idle(spare)
 
         def start():
             while not self._closed:
@@ -517,15 +550,20 @@ class WorkerPool:
                     if self._closed:
                         fresh.kill()
                         return
-                    self._workers.add(fresh)
-                self._idle.put(fresh)
+                    in_service = len(self._workers) < self.size
+                    if in_service:
+                        self._workers.add(fresh)
+                    else:
+                        self._spares.append(fresh)
+                if in_service:
+                    self._put_idle(fresh)
                 return
 
         threading.Thread(target=start, daemon=True, name="harbin-kg-worker-restart").start()
 
     def status(self) -> dict:
         with self._lock:
-            return {"workers": self.size, "alive": len(self._workers), "idle": self._idle.qsize(),
+            return {"workers": self.size, "alive": len(self._workers), "idle": len(self._idle), "spares": len(self._spares),
                     "in_flight": self.in_flight, "running": self.running, "long": self.long_running,
                     "long_slots": self.long_slots, "short_s": self.short, "limit": self.size + self.queue,
                     "timeout_s": self.timeout, "max_rows": self.max_rows,
@@ -535,8 +573,9 @@ class WorkerPool:
         """Stop every worker (idempotent)."""
         with self._lock:
             self._closed = True
-            workers = list(self._workers)
+            workers = list(self._workers) + self._spares
             self._workers.clear()
+            self._spares = []
         for worker in workers:
             try:
                 worker.conn.send(None)

@@ -90,8 +90,10 @@ def lexical_keywords(text: str) -> list[str]:
 
 
 def _words(blanked: str) -> list[str]:
-    blanked = _VARIABLE.sub(" ", blanked)
-    blanked = _PREFIXED.sub(" ", blanked)
+    if "?" in blanked or "$" in blanked:  # the `in` tests skip a pass over text that cannot match
+        blanked = _VARIABLE.sub(" ", blanked)
+    if ":" in blanked:
+        blanked = _PREFIXED.sub(" ", blanked)
     return _WORD.findall(blanked.upper())
 
 

@@ -29,7 +29,7 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
               help="Rows (or triples) per answer; longer answers are cut and marked X-Harbin-KG-Truncated: true.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes (each holds the graph in memory).")
-@click.option("--queue", default=16, show_default=True, type=click.IntRange(0, 1000),
+@click.option("--queue", default=64, show_default=True, type=click.IntRange(0, 1000),
               help="Queries that may wait for a worker; beyond that, 503 + Retry-After. Each client may only "
                    "have --per-client of them.")
 @click.option("--max-body", default=64 * 1024, show_default=True, type=click.IntRange(min=1),
@@ -41,7 +41,7 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
                    "store; an unknown name is an empty graph; nothing is ever fetched).")
 @click.option("--per-client", default=2, show_default=True, type=click.IntRange(1, 100),
               help="Queries one client (an IPv4 address, or an IPv6 /64) may have running or waiting; more: 429.")
-@click.option("--client-budget", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
+@click.option("--client-budget", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds of query time a client may use at once (a token bucket; a stopped query costs the "
                    "whole --timeout). Empty: 429 + Retry-After.")
 @click.option("--client-rate", default=0.5, show_default=True, type=click.FloatRange(min=0.001),
@@ -51,6 +51,8 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
                    "run at once; another one is stopped (503) when a query is waiting for a worker.")
 @click.option("--reserve", default=1, show_default=True, type=click.IntRange(0, 63),
               help="Workers kept for short queries (0: none; ignored with one worker).")
+@click.option("--spare-workers", default=1, show_default=True, type=click.IntRange(0, 8),
+              help="Workers kept started and idle, to replace at once one that was stopped (timeout, hang-up).")
 @click.option("--connection-limit", default=None, type=click.IntRange(1, 100_000),
               help="Open connections at most [default: 1000, or less under a low open-file limit].")
 @click.option("--header-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.5),
@@ -63,7 +65,7 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option("--get", "get_path", metavar="PATH",
               help="Answer one request for PATH in-process, print the body, exit 0 on 200 else 1 (no server).")
 def serve(graph, host, port, timeout, max_rows, workers, queue, max_body, max_url, refuse_dataset_params, per_client,
-          client_budget, client_rate, short_query, reserve, connection_limit, header_timeout, idle_timeout,
+          client_budget, client_rate, short_query, reserve, spare_workers, connection_limit, header_timeout, idle_timeout,
           trusted_proxy, get_path):
     """Serve GRAPH as a read-only SPARQL 1.1 endpoint, with a query page and entity pages.
 
@@ -93,7 +95,7 @@ def serve(graph, host, port, timeout, max_rows, workers, queue, max_body, max_ur
                         reserve=reserve)
     app = make_app(path, timeout=timeout, max_rows=max_rows, max_body=max_body, max_url=max_url,
                    workers=workers, queue=queue, dataset_params="refuse" if refuse_dataset_params else "local",
-                   fairness=fairness)
+                   fairness=fairness, spares=spare_workers)
     try:
         if get_path is not None:
             status, headers, body = call_app(app, "GET", get_path)
