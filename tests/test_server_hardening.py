@@ -265,6 +265,28 @@ def test_a_client_over_its_time_budget_gets_429_with_retry_after():
         app.close()
 
 
+def test_a_waiting_query_from_a_client_with_more_time_left_goes_first():
+    app = make_app(TINY, timeout=600, workers=1, queue=4, spares=1,
+                   fairness=Fairness(per_client=2, burst=30, rate=0.01, short=0.5, reserve=1))
+    try:
+        app.limiter.release("10.0.0.9", 25)  # this client has just used 25 of its 30 s
+        holder = Background(app, CARTESIAN, "10.0.0.1")
+        wait_for(lambda: app.pool.status()["running"] == 1, "the only worker to be busy")
+        heavy = Background(app, CARTESIAN, "10.0.0.9")
+        wait_for(lambda: app.pool.status()["in_flight"] == 2, "the heavy client to wait")
+        light = Background(app, CARTESIAN, "10.0.0.2")
+        wait_for(lambda: app.pool.status()["in_flight"] == 3, "the light client to wait")
+        assert holder.hang_up_and_wait()[0] == 499  # its worker is killed; the spare takes over at once
+        wait_for(lambda: app.pool.status()["running"] == 1, "a waiting query to get the worker")
+        # the heavy client came first but still waits: hanging up takes it out of the line only
+        assert heavy.hang_up_and_wait()[0] == 499
+        assert app.pool.status()["running"] == 1
+        assert light.hang_up_and_wait()[0] == 499
+        assert app.pool.status()["restarts"] == 2
+    finally:
+        app.close()
+
+
 def test_ipv6_clients_are_grouped_by_their_64_prefix(fair_app):
     first = Background(fair_app, CARTESIAN, "2001:db8:1:2::10")
     wait_for(lambda: fair_app.pool.status()["running"] == 1, "the first query to run")
