@@ -263,8 +263,9 @@ def nesting_depth(text: str) -> int:
 
 
 def _depth(blanked: str, stop_above: int | None = None) -> int:
-    longest = max(map(len, _UNARY_RUN.findall(blanked)), default=0)  # whitespace counts: an upper bound
-    brackets = _NOT_BRACKET.sub("", blanked)
+    # whitespace inside a run counts too: an upper bound. The `in` tests skip passes that cannot match.
+    longest = max(map(len, _UNARY_RUN.findall(blanked)), default=0) if "!" in blanked or "^" in blanked else 0
+    brackets = _NOT_BRACKET.sub("", blanked) if "(" in blanked or "{" in blanked or "[" in blanked else ""
     depth = deepest = 0
     for start in range(0, len(brackets), 4096):  # in chunks, to stop early on 30,000 nested (
         levels = list(accumulate(map(_STEP.__getitem__, brackets[start:start + 4096]), initial=depth))
