@@ -429,3 +429,22 @@ def test_a_client_that_hangs_up_stops_its_query_over_tcp(tmp_path):
         assert server.health()["timeouts"] == 0
     finally:
         server.stop()
+
+
+@pytest.mark.server
+def test_behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for(tmp_path):
+    server = LiveServer(tmp_path, "--timeout", "600", "--per-client", "1", "--trusted-proxy", "127.0.0.1")
+    try:
+        s = socket.create_connection(("127.0.0.1", server.port))
+        body = CARTESIAN.encode()
+        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 192.0.2.1\r\nContent-Type: "
+                  b"application/sparql-query\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        wait_for(lambda: server.health()["running"] == 1, "the query to reach a worker")
+        ask = ASK_HARBIN.replace("<place/harbin>", "<https://w3id.org/hrbvet/id/place/harbin>").encode()
+        same = server.request("POST", "/sparql", ask, {**SPARQL, "X-Forwarded-For": "192.0.2.1"})
+        assert same[0] == 429
+        other = server.request("POST", "/sparql", ask, {**SPARQL, "X-Forwarded-For": "192.0.2.2"})
+        assert other[0] == 200 and json.loads(other[2])["boolean"] is True
+        s.close()
+    finally:
+        server.stop()
