@@ -149,6 +149,8 @@ def test_long_chains_up_to_the_body_cap_never_crash_a_worker(app, kind):
     status, _, body = query(app, CHAINS[kind])
     assert status in (200, 504), body
     assert app.pool.status()["died"] == died
+    # a 504 killed its worker; wait (asserted) for the replacement rather than race it
+    wait_for(lambda: app.pool.status()["idle"] == 2, "both workers to be ready again")
     assert json.loads(query(app, ASK_HARBIN)[2])["boolean"] is True
 
 
