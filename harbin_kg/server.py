@@ -12,7 +12,8 @@ Read-only and closed: queries pass :func:`harbin_kg.sparql_guard.check_read_only
 SERVICE, FROM, FROM NAMED) before a worker sees them; updates answer 403; ``default-graph-uri`` /
 ``named-graph-uri`` only *name* graphs of the loaded store (an unknown name is an empty graph;
 nothing is ever fetched) unless ``dataset_params="refuse"``. Every error has one JSON shape:
-``{"ok": false, "error": "...", "status": N}``. Limits and status codes: the README; per-client limits, slow sockets and deployment: docs/server.md.
+``{"ok": false, "error": "...", "status": N}``. Limits and status codes: the README; per-client
+limits, slow sockets and what a public deployment adds in front: docs/server.md.
 """
 
 from __future__ import annotations
