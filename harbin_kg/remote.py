@@ -183,7 +183,9 @@ def _request(url: _Url, method: str, *, params: Sequence[tuple[str, str]] = (), 
                           "Give the store's final address directly (check http vs https, the port, a trailing "
                           "slash).")
     if status >= 400:
-        raise RemoteError(_status_message(status, url, head, data, purpose))
+        error = RemoteError(_status_message(status, url, head, data, purpose))
+        error.status = status  # the store did answer (unlike a timeout or a cut connection)
+        raise error
     return status, head, data
 
 
@@ -328,6 +330,7 @@ def publish(graph, store_url: str, *, query_url: str | None = None, update_url: 
     report = PublishReport(store_url=str(store), method="stage + MOVE" if update else "stage + PUT")
     staged: list[str] = []
     already: list[str] = []
+    swap_lost = False  # the swap request went out and no answer came back
     try:
         # Which live graphs hold this very version already: after a failure, "replaced" must
         # mean replaced by this run, not "was equal anyway".
@@ -342,8 +345,12 @@ def publish(graph, store_url: str, *, query_url: str | None = None, update_url: 
         if update is not None:
             say("publish: swapping the staging graphs in (one transaction)")
             operations = " ;\n".join(f"MOVE SILENT GRAPH <{staging[n]}> TO GRAPH <{graph_iri(n)}>" for n in parts)
-            _request(update, "POST", body=operations.encode("utf-8"), timeout=timeout,
-                     headers={"Content-Type": "application/sparql-update"}, purpose="Swapping the layers in")
+            try:
+                _request(update, "POST", body=operations.encode("utf-8"), timeout=timeout,
+                         headers={"Content-Type": "application/sparql-update"}, purpose="Swapping the layers in")
+            except RemoteError as error:
+                swap_lost = getattr(error, "status", None) is None
+                raise
             staged = []
             report.replaced = [graph_iri(n) for n in parts]
         else:
@@ -356,7 +363,7 @@ def publish(graph, store_url: str, *, query_url: str | None = None, update_url: 
     except RemoteError as error:
         # What this process believes it did can be wrong: a swap whose answer timed out or was cut
         # off may have happened. Ask the store what is live now, and report that.
-        raise RemoteError(f"{error}\n{_what_is_live(query, parts, report.replaced, already, timeout)}") from None
+        raise RemoteError(f"{error}\n{_what_is_live(query, parts, report.replaced, already, timeout, swap_lost)}") from None
     finally:
         for iri in staged:
             try:
@@ -389,7 +396,8 @@ def _holds_layer(query: _Url, graph: str, body: bytes, expected: int, timeout: f
     return False
 
 
-def _what_is_live(query: _Url, parts: dict, believed: list[str], already: list[str], timeout: float) -> str:
+def _what_is_live(query: _Url, parts: dict, believed: list[str], already: list[str], timeout: float,
+                  swap_lost: bool = False) -> str:
     """After a failure: which live graphs hold this upload now, checked at the store (not assumed).
 
     ``already``: the live graphs that held this version before the run (not "replaced" by it).
@@ -419,6 +427,9 @@ def _what_is_live(query: _Url, parts: dict, believed: list[str], already: list[s
     else:
         verdict = ("the store still serves the previous version in full; run the same command again once the store "
                    "is fixed")
+    if swap_lost and len(holding) < len(parts):
+        verdict += (". The swap request was sent but its answer was lost: the store may still apply it; run the "
+                    "same command again to settle it (publishing the same graph twice is harmless)")
     return f"{lines} So {verdict}."
 
 
