@@ -100,7 +100,7 @@ def stats(graph, fmt):
     if fmt == "json":
         payload = {
             "triples": result.triples, "quotes": result.quotes, "sources": result.sources,
-            "data_version": result.data_version,
+            "data_version": result.data_version, "inferred_dates": result.inferred_dates,
             "classes": [c.__dict__ for c in result.classes],
             "assertion_status": [c.__dict__ for c in result.statuses],
         }
@@ -116,6 +116,8 @@ def stats(graph, fmt):
     click.echo(render_table(["类 kind", "kind", "n"], rows(result.facts), align="<<>"))
     click.echo("\nAssertion status 断言状态")
     click.echo(render_table(["状态", "status", "n"], rows(result.statuses), align="<<>"))
+    if result.inferred_dates:
+        click.echo(f"(+ {result.inferred_dates} dates inferred 推断日期 on facts whose value is stated)")
     click.echo(f"\n{result.triples} triples 三元组 · {result.quotes} quotes 引文 · "
                f"{result.sources} source text(s) 来源 · data version 数据版本 {result.data_version}")
 
