@@ -1,4 +1,4 @@
-"""Which words of each shipped source no fact quotes (``harbin-kg coverage``).
+"""Which words of each shipped source no fact quotes (``harbin-kg stats --coverage``).
 
 Every quote in a built graph is a ``hv:Quote`` with a ``TextPositionSelector`` (code-point
 offsets into its source text). A character is *covered* when at least one quote spans it. The
@@ -11,7 +11,7 @@ listed in a reviewed exclusion file (``data/coverage-exclusions.csv``: source, s
 text, reason) as deliberately left out: a heading, the byline, the writer's evaluation. A
 stretch with no exclusion row is *unreviewed*; an exclusion row that matches no stretch any
 more is *stale* (the text was modelled since, or the row's offsets are wrong). Both are
-problems the ``coverage`` command and the tests report.
+problems ``harbin-kg stats --coverage`` and the tests report.
 
 The coverage figure counts non-whitespace characters, so that line breaks and the blank lines
 of the page layout neither help nor hurt.

@@ -1,4 +1,4 @@
-"""harbin-kg coverage: every stretch of a shipped source is quoted by a fact or reviewed as left out."""
+"""harbin-kg stats --coverage: every stretch of a shipped source is quoted by a fact or reviewed as left out."""
 
 import csv
 import json
@@ -85,17 +85,17 @@ def test_cli_fails_and_names_an_unreviewed_stretch(runner, tmp_path):
     graph = _graph_quoting(tmp_path, [(3, 6)])
     with (data / "coverage-exclusions.csv").open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([EXCLUSION_FIELDS, ["s", 0, 2, "标题", "Heading."]])
-    result = runner.invoke(cli, ["coverage", str(graph), "--data", str(data)])
+    result = runner.invoke(cli, ["stats", str(graph), "--coverage", "--data", str(data)])
     assert result.exit_code == 1
     assert "丁戊" in result.stdout and "unreviewed" in result.stdout and "标题" not in result.stdout
     assert "1 unreviewed and 0 stale" in result.stderr
-    shown = runner.invoke(cli, ["coverage", str(graph), "--data", str(data), "--all", "--format", "json"])
+    shown = runner.invoke(cli, ["stats", str(graph), "--coverage", "--data", str(data), "--all", "--format", "json"])
     payload = json.loads(shown.stdout)
     assert payload[0]["reviewed"][0]["reason"] == "Heading." and payload[0]["unreviewed"][0]["text"] == "丁戊"
 
 
 def test_cli_passes_on_the_bundled_graph(runner, bundled_graph_path):
-    result = runner.invoke(cli, ["coverage", str(bundled_graph_path)])
+    result = runner.invoke(cli, ["stats", str(bundled_graph_path), "--coverage"])
     assert result.exit_code == 0, result.output
     assert "seed-article:" in result.stdout and "0 unreviewed" in result.stdout
 

@@ -83,18 +83,38 @@ def validate(graph, shapes, warnings):
 @cli.command()
 @graph_argument
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def stats(graph, fmt):
+@click.option("--coverage", "show_coverage", is_flag=True,
+              help="Instead of counts, list per shipped source every stretch of text no fact quotes; "
+                   "exit 1 if one is neither quoted nor reviewed in the exclusion file.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With --coverage: curated data folder whose sources/ the graph quotes [default: the bundled data/].")
+@click.option("--exclusions", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --coverage: reviewed exclusion file (source,start,end,text,reason) "
+                   "[default: DATA/coverage-exclusions.csv].")
+@click.option("--all", "show_all", is_flag=True, help="With --coverage: list reviewed stretches too, with their reasons.")
+def stats(graph, fmt, show_coverage, data_dir, exclusions, show_all):
     """Count what GRAPH holds: entities per class, facts per kind, sources, quotes.
 
-    统计图谱：各类实体与事实的数量、来源与引文。
+    统计图谱：各类实体与事实的数量、来源与引文。--coverage：逐个来源列出没有任何事实引用的文字片段。
+
+    With --coverage, every stretch of a shipped source is either quoted by a fact or listed in
+    the reviewed exclusion file with the reason it is left out (a heading, the byline, the
+    writer's evaluation); exit status 1 when a stretch is unreviewed or an exclusion row no
+    longer matches (stale), so the check can guard a build.
 
     \b
         harbin-kg stats
         harbin-kg stats build/harbin.ttl --format json
+        harbin-kg stats --coverage
+        harbin-kg stats --coverage --all
     """
     import json
 
     from ..stats import graph_stats
+
+    if show_coverage:
+        _coverage(graph, data_dir, exclusions, show_all, fmt)
+        return
 
     result = graph_stats(resolve_graph_path(graph))
     if fmt == "json":
@@ -122,30 +142,8 @@ def stats(graph, fmt):
                f"{result.sources} source text(s) 来源 · data version 数据版本 {result.data_version}")
 
 
-@cli.command()
-@graph_argument
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Curated data folder whose sources/ the graph quotes [default: the bundled data/].")
-@click.option("--exclusions", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Reviewed exclusion file (source,start,end,text,reason) "
-                   "[default: DATA/coverage-exclusions.csv].")
-@click.option("--all", "show_all", is_flag=True, help="List reviewed stretches too, with their reasons.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def coverage(graph, data_dir, exclusions, show_all, fmt):
-    """List, per shipped source, every stretch of text that no fact quotes.
-
-    覆盖检查：逐个来源列出没有任何事实引用的文字片段。
-
-    A stretch is either modelled (a fact quotes it) or listed in the reviewed exclusion file
-    with the reason it is left out (a heading, the byline, the writer's evaluation). Exit
-    status 1 when a stretch is unreviewed or an exclusion row matches no stretch any more
-    (stale), so the command can guard a build.
-
-    \b
-        harbin-kg coverage
-        harbin-kg coverage --all
-        harbin-kg coverage build/harbin.ttl --format json
-    """
+def _coverage(graph, data_dir, exclusions, show_all, fmt):
+    """``stats --coverage``: the stretches no fact quotes, per shipped source (harbin_kg.coverage)."""
     import json
 
     from ..coverage import coverage_report, default_exclusions_path, load_exclusions
