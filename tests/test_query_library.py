@@ -59,6 +59,12 @@ def check_agreements(r):
     assert row["date"] == "2023" and row["dateText"] == "2023年底"
     four = {x["agreement"] for x in rows(r) if x["date"] == "2024"}
     assert {"中本贯通培养试点框架协议", "职普融通试点合作协议", "推进产教融合战略框架协议"} <= four
+    # their year is read from the activity-week sentence, so the date says it is inferred
+    assert {x["dateStatus"] for x in rows(r) if x["date"] == "2024"} == {"依上下文推断"}
+    assert row["dateStatus"] is None
+    # one row per party of an agreement, even when the party signed several of its ties
+    regional = [x["party"] for x in rows(r) if x["agreement"].startswith("职业教育战略性框架协议")]
+    assert sorted(regional) == sorted(set(regional)) and len(regional) == 4
 
 
 def check_partners_of(r):
