@@ -20,9 +20,9 @@ EXCLUSIONS = ROOT / "data" / "coverage-exclusions.csv"
 
 def test_the_shipped_sources_have_no_unreviewed_and_no_stale_stretch(bundled_graph_path):
     reports = coverage_report(bundled_graph_path, SOURCES, load_exclusions(EXCLUSIONS))
-    assert [r.source for r in reports] == ["seed-article"]
-    report = reports[0]
-    assert report.unreviewed == () and report.stale == ()
+    for report in reports:
+        assert report.unreviewed == () and report.stale == (), report.source
+    report = next(r for r in reports if r.source == "seed-article")
     # what is left out is what the review says: headings, evaluations, an attribution
     left_out = {s.text for s, _ in report.reviewed}
     assert "构建现代职教体系 “拓新路" in left_out and "据介绍" in left_out and "融通影响力、辐射面越来越广" in left_out
@@ -33,7 +33,7 @@ def test_the_shipped_sources_have_no_unreviewed_and_no_stale_stretch(bundled_gra
 
 def test_every_exclusion_row_is_a_slice_of_its_source_with_a_reason():
     text = (SOURCES / "seed-article.txt").read_text(encoding="utf-8")
-    rows = load_exclusions(EXCLUSIONS)
+    rows = [r for r in load_exclusions(EXCLUSIONS) if r.source == "seed-article"]
     assert len(rows) == 9
     for row in rows:
         assert text[row.start:row.end] == row.text
