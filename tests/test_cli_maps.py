@@ -89,7 +89,7 @@ def test_empty_selection_says_so(runner, graph_file, tmp_path, monkeypatch):
 
     import harbin_kg.network as network
 
-    monkeypatch.setattr(network, "project", lambda source, name: nx.Graph())
+    monkeypatch.setattr(network, "project", lambda source, name, **filters: nx.Graph())
     out = tmp_path / "map.html"
     result = run(runner, graph_file, "-o", out, "--layer", "membership")
     assert result.exit_code == 1 and "Nothing to draw" in result.stderr

@@ -70,7 +70,11 @@ def test_a_complete_page_with_every_feature():
     assert all(e["lz"] == "协议" and "战略合作协议" in e["title"] for e in data["edges"])
     assert 'id="hkg-search"' in page and 'id="hkg-lang"' in page and 'data-kind="k0"' in page
     assert "WenQuanYi Zen Hei" in page and "Noto Sans CJK SC" in page
-    assert data["options"]["physics"]["enabled"] is True and data["options"]["layout"]["randomSeed"] == 7
+    # issue 12: a precomputed (seeded) layout at every size, so even a small map opens at once
+    assert data["options"]["physics"]["enabled"] is False and data["options"]["layout"]["randomSeed"] == 7
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+    live = data_of(render_map(tiny(), title="t", layout="physics"))
+    assert live["options"]["physics"]["enabled"] is True and "x" not in live["nodes"][0]
 
 
 def test_no_external_urls_anywhere_a_browser_would_fetch():
@@ -151,7 +155,9 @@ def test_large_graphs_get_fixed_positions_and_no_physics():
     assert data["fixed"] is True and data["options"]["physics"]["enabled"] is False
     assert all("x" in n and "y" in n for n in data["nodes"])
     small = data_of(render_map(nx.path_graph(5), title="t"))
-    assert small["fixed"] is False and "x" not in small["nodes"][0]
+    assert small["fixed"] is True and "x" in small["nodes"][0]  # precomputed at every size (issue 12)
+    live = data_of(render_map(nx.path_graph(5), title="t", layout="physics"))
+    assert live["fixed"] is False and "x" not in live["nodes"][0]
 
 
 def test_too_many_nodes_is_refused_with_a_hint():
