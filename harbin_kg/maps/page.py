@@ -66,6 +66,9 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "SigningEvent": ("#e6a04b", "签约活动", "signing event"),
     "Pathway": ("#98df8a", "升学通道", "education pathway"),
     "Target": ("#ff9896", "目标", "target"),
+    "OrgChange": ("#5d4037", "机构变更", "organisation change"),
+    "StatObservation": ("#80cbc4", "统计数据", "statistical observation"),
+    "ValueChange": ("#4db6ac", "数值变化", "value change"),
     "Designation": ("#c49c94", "认定", "designation"),
     "Relator": ("#a1887f", "关系体", "relator"),
     "Organization": ("#393b79", "组织", "organisation"),
@@ -153,8 +156,9 @@ def _positions(order: list, edges: list[tuple[int, int]], seed: int) -> list[tup
         return []
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    # about 90 px per node along each side: room for a label at the zoom where labels show
-    scale = 90.0 * math.sqrt(len(coords)) / span
+    # px per node along each side: room for the long Chinese labels of small maps at the zoom
+    # where labels show; big maps are read by zooming in, and tighter keeps them on one screen
+    scale = (130.0 if len(coords) <= PHYSICS_LIMIT else 80.0) * math.sqrt(len(coords)) / span
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     return [(round((x - cx) * scale, 1), round((y - cy) * scale, 1)) for x, y in coords]
 
@@ -460,10 +464,9 @@ def render_map(
     fixed = layout != "physics"  # precomputed positions at every size: the page opens at once
     for edge in edges_out:  # edge labels: vis hides them when they would be too small to read
         edge["label"] = edge["le"] if lang == "en" else edge["lz"]
-    positions = _positions(order, [(a, b) for a, b, _ in raw_edges], seed) if fixed else []
-    for node, (x, y) in zip(nodes_out, positions):
-        node["x"], node["y"] = x, y
     groups = _fold_groups(G, order, index, nodes_out, edges_out, fold_min, styles)
+    if fixed:
+        _place(order, raw_edges, groups, nodes_out, seed)
     options = _options(G.is_directed(), fixed, seed, len(order))
 
     counts: dict[str, int] = {}
@@ -598,6 +601,29 @@ def _source_types(records: list[dict]) -> list[dict]:
     return [{"id": f"s{j}", "key": k, "zh": zh, "en": en} for j, (k, (zh, en)) in enumerate(sorted(seen.items()))]
 
 
+def _place(order, raw_edges, groups, nodes_out, seed) -> None:
+    """Seeded positions, computed with every group folded into one node (so a group gets a place
+    of its own rather than sitting under its hub); members sit in a ring around their group."""
+    n = len(order)
+    slot = list(range(n))
+    for j, g in enumerate(groups):
+        for m in g["members"]:
+            slot[int(m[1:])] = n + j
+    edges = sorted({(slot[a], slot[b]) for a, b, _ in raw_edges})
+    positions = _positions(list(range(n + len(groups))), edges, seed)
+    for i, node in enumerate(nodes_out):
+        if slot[i] == i:
+            node["x"], node["y"] = positions[i]
+    for j, g in enumerate(groups):
+        gx, gy = positions[n + j]
+        g["x"], g["y"] = gx, gy
+        radius = 40.0 + 12.0 * math.sqrt(len(g["members"]))
+        for k, m in enumerate(g["members"]):
+            angle = 2 * math.pi * k / len(g["members"])
+            node = nodes_out[int(m[1:])]
+            node["x"], node["y"] = round(gx + radius * math.cos(angle), 1), round(gy + radius * math.sin(angle), 1)
+
+
 def _fold_groups(G, order, index, nodes_out, edges_out, fold_min, styles) -> list[dict]:
     """Nodes of one kind with exactly the same (few) neighbours — the 30 targets that all point at
     Harbin and the plan — fold into one group node; the page unfolds it on a double-click."""
@@ -624,14 +650,10 @@ def _fold_groups(G, order, index, nodes_out, edges_out, fold_min, styles) -> lis
         _, zh, en = styles[kind]
         gid = f"g{j}"
         colour = next((n["color"] for n in nodes_out if n["id"] == f"n{members[0]}"), OTHERS_COLOUR)
-        group = {"id": gid, "k": kind, "lz": f"{zh} ×{len(members)}", "le": f"{en} ×{len(members)}",
+        group = {"id": gid, "k": kind, "value": round(min(100.0, 20 + 4 * len(members)), 2), "lz": f"{zh} ×{len(members)}", "le": f"{en} ×{len(members)}",
                  "members": [f"n{m}" for m in members], "nbrs": [f"n{m}" for m in nbrs],
                  "color": colour if isinstance(colour, str) else colour.get("border", OTHERS_COLOUR),
                  "edges": []}
-        xs = [nodes_out[m].get("x") for m in members]
-        if all(x is not None for x in xs):
-            group["x"] = round(sum(xs) / len(xs), 1)
-            group["y"] = round(sum(nodes_out[m]["y"] for m in members) / len(members), 1)
         for k, nb in enumerate(nbrs):
             sample = next((by_id[e] for e in member_edges.get(members[0], ())
                            if {by_id[e]["from"], by_id[e]["to"]} == {f"n{members[0]}", f"n{nb}"}), None)

@@ -56,7 +56,7 @@
     g.members.forEach(function (m) { groupOf[m] = g.id; });
     var names = g.members.slice(0, 12).map(function (m) { return byId[m].lz; }).join("、");
     var node = { id: g.id, lz: g.lz, le: g.le, label: data.lang === "en" ? g.le : g.lz, shape: "diamond",
-                 color: g.color, value: 20, title: g.lz + " / " + g.le + "\n" + names + (g.members.length > 12 ? " …" : ""),
+                 color: g.color, value: g.value, title: g.lz + " / " + g.le + "\n" + names + (g.members.length > 12 ? " …" : ""),
                  hidden: true, k: g.k };
     if (g.x !== undefined) { node.x = g.x; node.y = g.y; }
     groupNodes.push(node);
@@ -253,7 +253,8 @@
   data.nodes.forEach(function (n) {
     [n.lz, n.le].concat(n.al || []).forEach(function (k) {
       if (k && !seen[k] && data.nodes.length <= 3000) {
-        seen[k] = 1; var opt = document.createElement("option"); opt.value = k; list.appendChild(opt);
+        // text, not a value attribute: a name such as "javascript:…" never becomes an attribute
+        seen[k] = 1; var opt = document.createElement("option"); opt.textContent = k; list.appendChild(opt);
       }
     });
   });
@@ -883,7 +884,7 @@
     setLang(state.lang, true);
     highlightFocus();
     apply();
-    if (state.focus) { fitVisible(); }
+    fitVisible();  // the view opens on what is shown, not on every node of the selection
     var sel = state.selected, se = state.selectedEdge, path = state.path;
     if (path && path.q) { findPaths(path.q[0], path.q[1]); }
     else if (sel) { pin(sel); }
