@@ -143,10 +143,15 @@
   var hiddenNow = {};
   var visible = { nodes: {}, edges: {} };
   function apply() {
-    var show = shownSet(), ok = {}, deg = {}, nodeVis = {}, edgeVis = {};
-    data.nodes.forEach(function (n) { ok[n.id] = nodePasses(n) && (!show || !!show[n.id]); });
+    var show = shownSet(), ok = {}, linked = {}, deg = {}, nodeVis = {}, edgeVis = {};
+    data.nodes.forEach(function (n) {
+      linked[n.id] = statusOk(n.st) && yearOk(n.yr) && srcOk(n.ev) && (!show || !!show[n.id]);
+      ok[n.id] = linked[n.id] && !state.kindsOff[n.k];
+    });
     data.edges.forEach(function (e) {
-      if (edgePasses(e) && ok[e.from] && ok[e.to]) { deg[e.from] = (deg[e.from] || 0) + 1; deg[e.to] = (deg[e.to] || 0) + 1; edgeVis[e.id] = true; }
+      // degree under the link filters only: hiding a kind hides those nodes, not their partners
+      if (edgePasses(e) && linked[e.from] && linked[e.to]) { deg[e.from] = (deg[e.from] || 0) + 1; deg[e.to] = (deg[e.to] || 0) + 1; }
+      edgeVis[e.id] = edgePasses(e) && ok[e.from] && ok[e.to];
     });
     data.nodes.forEach(function (n) {
       // a node whose every link is filtered out goes too; one that never had a link stays
