@@ -58,14 +58,16 @@ def map_command(graph, output, projection, include_inferred, kinds, years, scope
         harbin-kg map --endpoint http://127.0.0.1:7878/query -o remote.html
     """
     from ..labels import label, resolve_entity
-    from ..maps import aliases_from_graph, map_details, measure_scores, render_map
+    from ..maps import map_details, measure_scores, render_map
     from ..network import PROJECTIONS, open_store
     from ..writing import atomic_write_text, check_output_path
 
     check_output_path(output, force=force)  # fail before any work: missing folder, exists, …
     path = open_source(graph, endpoint)
-    rdf = names_graph(path)  # the whole graph from a file; only the labels from an endpoint
     store = path if endpoint else open_store(path)  # one SPARQL store for selection and evidence
+    # rdflib is only needed to resolve --focus, and then only the names: aliases for the search
+    # box come with the evidence (map_details), so a 5,000-node map is not held up by rdflib.
+    rdf = names_graph(store) if focus is not None else None
     echo_err(f"selecting {describe(projection, include_inferred, kinds, years, scope, min_reliability)} …")
     G = select(store, projection, include_inferred=include_inferred, kinds=kinds,
                years=years, scope=scope, min_reliability=min_reliability)
@@ -93,7 +95,7 @@ def map_command(graph, output, projection, include_inferred, kinds, years, scope
         scores[centre] = max(scores.values(), default=1) + 1  # --top never folds away the focus
     echo_err("laying out and writing the page …")
     page = render_map(G, title=heading_zh, title_en=heading_en, size_by=scores, color_by=color_by, seed=seed,
-                      lang=lang, aliases=aliases_from_graph(rdf, G), top=top, details=details,
+                      lang=lang, top=top, details=details,
                       focus=centre, depth=depth)
     check_output_path(output, force=force)
     atomic_write_text(output, page)

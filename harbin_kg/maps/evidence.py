@@ -161,10 +161,10 @@ def map_details(source, G: nx.Graph) -> dict:
     place_rows: dict[str, list] = defaultdict(list)
     for chunk in _values(nodes):
         q = f"""SELECT ?n ?p ?o ?l ?ll WHERE {{ VALUES ?n {{ {chunk} }} ?n ?p ?o
-            FILTER(?p IN (skos:altLabel, <{HVNS}adminLevel>, hv:locatedIn, hv:governs))
+            FILTER(?p IN (skos:altLabel, skos:hiddenLabel, <{HVNS}adminLevel>, hv:locatedIn, hv:governs))
             OPTIONAL {{ FILTER(isIRI(?o)) ?o skos:prefLabel ?l BIND(LANG(?l) AS ?ll) }} }}"""
         for r in _rows(store, q):
-            if r["p"].endswith("altLabel"):
+            if r["p"].endswith(("altLabel", "hiddenLabel")):
                 aliases[r["n"]].append(r["o"])
             elif r["p"].endswith("adminLevel"):
                 level_rows[r["n"]].append((r["ll"] or "", r["l"] or r["o"].rsplit("/", 1)[-1]))

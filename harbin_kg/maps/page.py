@@ -649,7 +649,7 @@ def _fold_groups(G, order, index, nodes_out, edges_out, fold_min, styles) -> lis
         j = len(groups)
         _, zh, en = styles[kind]
         gid = f"g{j}"
-        colour = next((n["color"] for n in nodes_out if n["id"] == f"n{members[0]}"), OTHERS_COLOUR)
+        colour = nodes_out[members[0]]["color"]
         group = {"id": gid, "k": kind, "value": round(min(100.0, 20 + 4 * len(members)), 2), "lz": f"{zh} ×{len(members)}", "le": f"{en} ×{len(members)}",
                  "members": [f"n{m}" for m in members], "nbrs": [f"n{m}" for m in nbrs],
                  "color": colour if isinstance(colour, str) else colour.get("border", OTHERS_COLOUR),
@@ -770,6 +770,8 @@ def measure_scores(G: nx.Graph, measure: str = "degree", *, seed: int = 0) -> di
 
     Measures where low means central (Burt's constraint) would shrink the brokers: refused.
     """
+    if measure == "degree":  # the default: no igraph round trip for what networkx has at hand
+        return {n: float(d) for n, d in G.degree()}
     from ..centrality import MEASURES, _measure, centrality
 
     spec = _measure(measure)

@@ -25,7 +25,7 @@
           stated: "明确陈述", "inferred-context": "据上下文推断", "inferred-caption": "据图片说明推断",
           inferred: "推断", pathsTitle: "最短路径", noPath: "两者之间没有路径（在当前筛选下）",
           pathNeeds: "请输入两个名称", group: "分组（双击展开）", quote: "引文", citation: "引用网页",
-          note: "说明", from: "从", to: "到", hidden: "（当前被筛选隐藏）", legend: "图例", linkCopied: "已复制视图链接" },
+          note: "说明", placeholder: "占位主体：原文未写明具体是哪个机构；与它相连的参与多为推断（虚线），只看明确陈述时它可能没有关系。", from: "从", to: "到", hidden: "（当前被筛选隐藏）", legend: "图例", linkCopied: "已复制视图链接" },
     en: { notFound: "Not found: ", selected: "Selected: ", shown: "showing {n} / {N} nodes, {e} / {E} links",
           kind: "Kind", aliases: "Also called", level: "Level", place: "Place", year: "Year", status: "Status",
           evidence: "Evidence", links: "Links", source: "Source", position: "Position", chars: "characters",
@@ -36,7 +36,7 @@
           stated: "stated", "inferred-context": "inferred from context", "inferred-caption": "inferred from a caption",
           inferred: "inferred", pathsTitle: "Shortest paths", noPath: "No path between them (with the current filters)",
           pathNeeds: "Type two names", group: "Group (double-click to expand)", quote: "Quote", citation: "Cited page",
-          note: "Note", from: "from", to: "to", hidden: "(hidden by the filters)", legend: "Legend", linkCopied: "View link copied" }
+          note: "Note", placeholder: "Placeholder: the source does not name the body; its participations are mostly inferred (dashed), so with stated facts only it may have no links.", from: "from", to: "to", hidden: "(hidden by the filters)", legend: "Legend", linkCopied: "View link copied" }
   };
   function t(key) { return (T[state.lang] || T.zh)[key] || key; }
   function nm(o) { return state.lang === "en" ? (o.le || o.lz) : (o.lz || o.le); }
@@ -524,6 +524,7 @@
     row(dl, t("place"), pair(n.pl));
     if (n.yr !== undefined) { row(dl, t("year"), n.yr === -1 ? t("undated") : n.yr); }
     if (n.st) { row(dl, t("status"), statusName(n.st)); }
+    if (n.ph) { row(dl, t("note"), t("placeholder")); }
     if (n.iri) { row(dl, "IRI", el("code", "iri", n.iri)); }
     var link = entityLink(n);
     if (link) { row(dl, t("entityPage"), link); }
