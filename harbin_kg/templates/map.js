@@ -140,7 +140,12 @@
     return !state.kindsOff[n.k] && statusOk(n.st) && yearOk(n.yr) && srcOk(n.ev);
   }
 
+  // What vis-network shows now, so apply() only sends what changes (5,000 updates cost a frame).
   var hiddenNow = {};
+  data.nodes.forEach(function (n) { hiddenNow[n.id] = false; });
+  data.edges.forEach(function (e) { hiddenNow[e.id] = false; });
+  groupNodes.forEach(function (n) { hiddenNow[n.id] = true; });
+  groupEdges.forEach(function (e) { hiddenNow[e.id] = true; });
   var visible = { nodes: {}, edges: {} };
   function apply() {
     var show = shownSet(), ok = {}, linked = {}, deg = {}, nodeVis = {}, edgeVis = {};
@@ -228,14 +233,18 @@
       items.forEach(function (li) { ul.appendChild(li); });
     });
   }
+  var labelsIn = data.lang;
   function setLang(lang, quiet) {
     state.lang = lang === "en" ? "en" : "zh";
     document.body.dataset.lang = state.lang;
     document.documentElement.lang = state.lang;
     document.title = data.titles[state.lang === "en" ? 1 : 0];
     var key = state.lang === "en" ? "le" : "lz";
-    nodes.update(data.nodes.concat(groupNodes).map(function (n) { return { id: n.id, label: n[key] }; }));
-    edges.update(data.edges.concat(groupEdges).map(function (e) { return { id: e.id, label: e[key] }; }));
+    if (labelsIn !== state.lang) {  // relabel only on a real switch: the page opens in data.lang
+      labelsIn = state.lang;
+      nodes.update(data.nodes.concat(groupNodes).map(function (n) { return { id: n.id, label: n[key] }; }));
+      edges.update(data.edges.concat(groupEdges).map(function (e) { return { id: e.id, label: e[key] }; }));
+    }
     $("hkg-lang").value = state.lang;
     sortLegend();
     if (state.selected || state.selectedEdge || state.path) { renderPanel(); }
