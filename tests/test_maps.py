@@ -209,3 +209,35 @@ def test_display_uses_an_iframe_srcdoc():
     html = display(tiny(), title="t").data
     assert "<iframe srcdoc=" in html and "&lt;!DOCTYPE html&gt;" in html
     assert not re.search(r"""src=["']https?:""", html)
+
+
+def test_javascript_and_data_strings_never_become_attribute_values():
+    bad = ["javascript:document.body.dataset.xss=1", "data:text/html,<b>x</b>", " JavaScript:alert(1)"]
+    G = nx.Graph()
+    for i, text in enumerate(bad):
+        G.add_node(text, iri=text, kind=text, label_zh=text, label_en=text, quotes=[text], aliases=[text])
+    G.add_edge(bad[0], bad[1], relation=bad[2], status="inferred-context")
+    details = {"evidence": {bad[0]: [{"t": "c", "u": bad[0], "ti": bad[1], "stk": bad[2], "stz": bad[1]}]},
+               "status": {bad[0]: "inferred-context"}}
+    page = render_map(G, title=bad[0], title_en=bad[1], details=details)
+    html_part = page.split('<script id="hkg-data"')[0]
+    values = re.findall(r"""\s[\w:-]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", html_part)
+    assert values and not [v for v in values if re.match(r"""["']?\s*(javascript|data):""", v, re.I)]
+    assert not re.search(r"<option[^>]*value=\"(?!zh\"|en\"|1\"|2\"|3\")", html_part)  # only our own values
+    data = data_of(page)
+    assert {n["lz"] for n in data["nodes"]} == set(bad)  # kept as text in the data
+    assert [r["u"] for r in data["ev"] if "u" in r] == [bad[0]]  # the page decides; it links only http(s)
+
+
+def test_evidence_records_are_shared_and_sorted_stably():
+    G = tiny()
+    quote = {"t": "q", "x": "哈尔滨市教育局与哈职院签署战略合作协议", "s": 10, "e": 29, "src": ID + "text/seed-article"}
+    facts = {ID + "agreement/x": [quote]}
+    details = {"evidence": facts, "status": {ID + "agreement/x": "stated"}}
+    for u, v, d in G.edges(data=True):
+        d["via"] = [ID + "agreement/x"]
+    first = render_map(G, title="t", details=details)
+    data = data_of(first)
+    assert len(data["ev"]) == 1 and data["ev"][0]["s"] == 10 and data["ev"][0]["f"] == ID + "agreement/x"
+    assert all(e["ev"] == [0] and e["st"] == "stated" for e in data["edges"])
+    assert first == render_map(G, title="t", details=details)

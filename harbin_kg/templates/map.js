@@ -691,6 +691,7 @@
     });
     apply();
     network.setSelection({ nodes: Object.keys(ns), edges: Object.keys(es) });
+    if (paths.length) { network.fit({ nodes: Object.keys(ns), animation: false }); }
     renderPanel();
     panel.focus();
     return paths;
