@@ -470,8 +470,10 @@ def render_map(
     if layout not in (None, "fixed", "physics"):
         raise HarbinKGError(f'Unknown layout "{layout}"; use fixed or physics.')
     fixed = layout != "physics"  # precomputed positions at every size: the page opens at once
-    for edge in edges_out:  # edge labels: vis hides them when they would be too small to read
-        edge["label"] = edge["le"] if lang == "en" else edge["lz"]
+    edge_labels = len(order) <= PHYSICS_LIMIT
+    if edge_labels:  # vis hides them when too small to read; above 300 nodes they only cost time
+        for edge in edges_out:
+            edge["label"] = edge["le"] if lang == "en" else edge["lz"]
     groups = _fold_groups(G, order, index, nodes_out, edges_out, fold_min, styles)
     if fixed:
         _place(order, raw_edges, groups, nodes_out, seed)
@@ -498,7 +500,8 @@ def render_map(
             "kinds": [[k["id"], k["key"]] for k in kinds], "rels": [[r["id"], r["key"]] for r in relations],
             "fixed": fixed, "ev": evidence_table.records, "groups": groups, "years": years,
             "srctypes": [[s["id"], s["key"]] for s in source_types],
-            "focus": focus_id, "depth": depth or 1, "titles": [title, title_en or title]}
+            "focus": focus_id, "depth": depth or 1, "titles": [title, title_en or title],
+            "edgeLabels": edge_labels}
     assets = _assets()
     csp = ("default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; "
            f"script-src {_sha(assets['vis_js'])} {_sha(assets['app_js'])}; base-uri 'none'; form-action 'none'")

@@ -61,8 +61,9 @@
     if (g.x !== undefined) { node.x = g.x; node.y = g.y; }
     groupNodes.push(node);
     g.edges.forEach(function (e) {
-      groupEdges.push({ id: e.id, from: e.from, to: e.to, lz: e.lz, le: e.le,
-                        label: data.lang === "en" ? e.le : e.lz, hidden: true, width: 2 });
+      var ge = { id: e.id, from: e.from, to: e.to, lz: e.lz, le: e.le, hidden: true, width: 2 };
+      if (data.edgeLabels) { ge.label = data.lang === "en" ? e.le : e.lz; }
+      groupEdges.push(ge);
     });
   });
   var nodes = new vis.DataSet(data.nodes.concat(groupNodes));
@@ -243,7 +244,7 @@
     if (labelsIn !== state.lang) {  // relabel only on a real switch: the page opens in data.lang
       labelsIn = state.lang;
       nodes.update(data.nodes.concat(groupNodes).map(function (n) { return { id: n.id, label: n[key] }; }));
-      edges.update(data.edges.concat(groupEdges).map(function (e) { return { id: e.id, label: e[key] }; }));
+      if (data.edgeLabels) { edges.update(data.edges.concat(groupEdges).map(function (e) { return { id: e.id, label: e[key] }; })); }
     }
     $("hkg-lang").value = state.lang;
     sortLegend();
@@ -848,7 +849,8 @@
     var hash = "#" + p.toString();
     if (hash === lastHash) { return; }
     lastHash = hash;
-    try { history.replaceState(null, "", hash); } catch (e) { location.hash = hash; }
+    // replaceState keeps the back button clean; an <iframe srcdoc> (notebooks) may refuse both
+    try { history.replaceState(null, "", hash); } catch (e) { try { location.hash = hash; } catch (e2) { /* no URL to keep */ } }
   }
   function readHash() {
     var raw = location.hash.replace(/^#/, "");
