@@ -387,3 +387,38 @@ def test_hostile_strings_never_become_attribute_values(tmp_path, open_map):
     opened.page.press("#hkg-search", "Enter")
     assert bad[1] in opened.page.inner_text("#hkg-panel")
     assert_clean(opened)
+
+
+def test_served_map_links_to_the_entity_page(drawn, browser):
+    """Served over http (as `harbin-kg serve` does for pages), the panel links to /id/…; from a file it does not."""
+    url = "http://127.0.0.1:9/maps/all.html"
+    html = drawn["all"].read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        requests = []
+
+        def route(r):
+            requests.append(r.request.url)
+            if r.request.url == url:
+                r.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+            else:
+                r.abort()
+
+        page.route("**/*", route)
+        page.goto(url)
+        opened = Opened(page, requests, [])
+        opened.wait("!!(window.hkgMap && window.hkgMap.state.ready)")
+        opened.js("id => hkgMap.pin(id)", opened.node_id(HVTC))
+        link = page.locator("#hkg-panel a.entity-link")
+        assert link.get_attribute("href") == "/id/org/harbin-vocational-technical-college"
+        assert requests == [url]  # showing the link fetched nothing
+    finally:
+        context.close()
+
+
+def test_file_map_has_no_entity_page_link(drawn, open_map):
+    opened = open_map(drawn["all"])
+    opened.js("id => hkgMap.pin(id)", opened.node_id(HVTC))
+    assert opened.page.locator("#hkg-panel a.entity-link").count() == 0
+    assert opened.page.locator("#hkg-panel code.iri").inner_text() == HVTC

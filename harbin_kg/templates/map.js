@@ -407,7 +407,17 @@
     if (state.expanded[id]) { delete state.expanded[id]; } else { state.expanded[id] = true; }
     apply();
   }
-  network.on("doubleClick", function (p) { if (p.nodes.length) { toggleExpand(p.nodes[0]); } });
+  // The browser's own dblclick for the mouse (vis-network's recogniser times the two taps
+  // itself and misses a double-click on a busy machine); vis's doubletap for touch.
+  container.addEventListener("dblclick", function (ev) {
+    var r = container.getBoundingClientRect();
+    var id = network.getNodeAt({ x: ev.clientX - r.left, y: ev.clientY - r.top });
+    if (id !== undefined && id !== null) { toggleExpand(id); }
+  });
+  network.on("doubleClick", function (p) {
+    var touch = p.event && p.event.pointerType === "touch";
+    if (touch && p.nodes.length) { toggleExpand(p.nodes[0]); }
+  });
   $("hkg-only").addEventListener("click", function () {
     if (state.selected) { setFocus(state.selected, $("hkg-depth").value); }
   });
