@@ -1,16 +1,19 @@
 """Interactive relationship maps: a networkx graph → one self-contained, offline HTML page.
 
 pyvis supplies the node/edge option model and the vis-network 9.1.2 build shipped in its wheel;
-everything pyvis gets wrong is avoided (SECURITY.md §4): the page comes from our own template
+everything pyvis gets wrong is avoided (docs/maps.md, "Safety"): the page comes from our own template
 (``templates/map.html``) with vis-network's JS and CSS inlined, no CDN tag, no ``lib/`` folder,
 no file written at all. Node ids are synthetic (``n0``, ``n1``…; the IRI is kept in the data),
 tooltips are plain text (vis-network shows strings with ``innerText``), the data travels as a
 JSON block with ``<``, ``>`` and ``&`` escaped, the heading goes through Jinja autoescaping, and a
 Content-Security-Policy with script hashes refuses any script we did not write and any request.
 
-Small maps lay themselves out with vis-network's seeded physics; above :data:`PHYSICS_LIMIT`
-nodes positions are computed in Python (igraph Fruchterman–Reingold, seeded) and physics is off,
-which keeps 5,000 nodes interactive in about a second and a half.
+Every map gets positions computed in Python (seeded igraph: Kamada–Kawai up to
+:data:`PHYSICS_LIMIT` nodes, Fruchterman–Reingold above) and opens without physics;
+``layout="physics"`` still asks for vis-network's live, seeded layout. The page itself
+(``templates/map.js``) adds the evidence panel, filters, time slider, neighbourhoods, groups,
+shortest paths, exports and the view in the URL fragment; :mod:`.evidence` supplies what the
+panel shows.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from ..errors import HarbinKGError
 
 __all__ = ["render_map", "reduce_graph", "display", "kind_style", "PHYSICS_LIMIT", "MAX_NODES"]
 
-PHYSICS_LIMIT = 300  #: above this many drawn nodes, positions come from Python and physics is off
+PHYSICS_LIMIT = 300  #: up to this many nodes: Kamada–Kawai layout and link labels; above: FR, no link labels
 MAX_NODES = 5000  #: more drawn nodes than this and browsers stop being interactive: refuse
 FOLD_MIN = 6  #: this many same-kind nodes with the same neighbours fold into one group node
 STATED = "stated"
