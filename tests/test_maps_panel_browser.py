@@ -277,8 +277,15 @@ def test_shortest_path_between_two_organisations_by_alias(drawn, open_map):
         opened.js("document.querySelector('#hkg-panel').textContent")
     assert sorted(opened.js("hkgMap.network.getSelectedNodes()")) == sorted(
         opened.js("hkgMap.state.path.paths[0].nodes"))
-    assert "pf=" in opened.js("location.hash")
+    fragment = opened.js("location.hash")
+    assert "pf=" in fragment
     assert_clean(opened)
+    # the path is part of the view: the same file opened with the fragment shows it again
+    again = open_map(drawn["all"], fragment)
+    assert again.js("hkgMap.state.path.paths.length") == 1
+    again.page.locator("#hkg-panel ol.path").first.wait_for()
+    assert "黑龙江省教育厅" in again.page.inner_text("#hkg-panel")
+    assert_clean(again)
 
 
 def _png_size(data: bytes):

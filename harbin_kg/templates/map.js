@@ -248,7 +248,7 @@
     }
     $("hkg-lang").value = state.lang;
     sortLegend();
-    if (state.selected || state.selectedEdge || state.path) { renderPanel(); }
+    if (!panel.hidden) { renderPanel(); }  // at boot the panel is closed: restore() opens it
     var status = $("hkg-status");
     if (state.selected && byId[state.selected]) { status.textContent = t("selected") + nm(byId[state.selected]); }
     else if (status.dataset.query) { status.textContent = t("notFound") + status.dataset.query; }
@@ -623,7 +623,7 @@
   }
   function renderPanel() {
     while (panelBody.firstChild) { panelBody.removeChild(panelBody.firstChild); }
-    if (state.path) { renderPaths(); }
+    if (state.path && state.path.paths) { renderPaths(); }
     else if (state.selected && groupById[state.selected]) { renderGroup(state.selected); }
     else if (state.selected) { renderNode(state.selected); }
     else if (state.selectedEdge) { renderEdge(state.selectedEdge); }
