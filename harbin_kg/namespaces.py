@@ -150,6 +150,8 @@ class HV(DefinedNamespace):
     scoreValue: URIRef  # datatype property: score value
     seed: URIRef  # datatype property: seed
     softwareVersion: URIRef  # datatype property: software version
+    # --- ontology/proposals.ttl
+    confidence: URIRef  # datatype property: confidence (drafts of harbin-kg propose)
 
 def scheme(name: str) -> Namespace:
     """The namespace of the concepts of one scheme, e.g. ``scheme("education-level")``."""
@@ -162,6 +164,7 @@ _SCHEME_PREFIXES = {
     "agrtype": "agreement-type", "desig": "designation-type", "doctype": "document-type",
     "field": "industry-field", "evtype": "event-type", "ind": "indicator", "unit": "count-unit",
     "verb": "action-verb", "level": "education-level", "mech": "mechanism", "ptype": "pathway-type",
+    "proposal": "proposal-status",
 }
 
 #: Prefixes bound in every output and predeclared in every query.
