@@ -111,7 +111,7 @@ _STOP_WORDS = tuple(sorted({
     "建设", "建成", "举办", "承办", "主办", "参加", "来自", "包括", "其中", "会同", "协同", "面向",
     "围绕", "通过", "我市", "我省", "探索", "实施", "开展", "组织", "引进", "分别", "以及", "联手",
     "合作", "首批", "首个", "成功", "正式", "积极", "深入", "选派", "同时", "目前", "现有", "已有",
-    "指导", "鼓励", "创建", "转入", "考入", "进入", "就读", "召开", "按照", "规定", "可以", "能够",
+    "全市", "全省", "全国", "指导", "鼓励", "创建", "共建", "构建", "建立", "设立", "形成", "深化", "转入", "考入", "进入", "就读", "召开", "按照", "规定", "可以", "能够",
     "培养", "服务", "对接", "覆盖", "涵盖", "吸纳", "带动", "授予", "认定", "评为", "列为", "确定",
 }, key=len, reverse=True))
 # Names made only of these words are kinds of thing, not names (校企命运共同体, 市属普通中专).
@@ -122,7 +122,7 @@ _GENERIC_WORDS = (
     "区属", "县属", "产业", "融合", "发展", "教育", "合作", "开放式", "开放", "实践", "创新", "应用型",
     "应用", "高中", "初中", "中学", "学校", "院校", "试点", "实验", "国家级", "省级", "市级", "区级",
     "一流", "骨干", "双高", "我", "本", "该", "这", "那", "多", "两", "三", "四", "五", "六", "七",
-    "八", "九", "十", "所", "级", "类", "属",
+    "八", "九", "十", "所", "级", "类", "属", "性", "省", "市", "区", "县", "国家", "首批", "批",
 )
 _GENERIC = re.compile(r"^(?:" + "|".join(sorted(map(re.escape, _GENERIC_WORDS), key=len, reverse=True))
                       + r"|\d)*$")
@@ -132,6 +132,7 @@ _PLACE_HEAD = re.compile(r"^(?:中国|全国|黑龙江省?|哈尔滨市?|哈市|
 # An ending followed by these is inside a longer word: 中学生, 集团化, 大学生, 学校的 is fine.
 _CONTINUES = {"中学": "生", "大学": "生", "集团": "化式内", "联盟": "式化", "学院": "派生", "学校": "园",
               "局": "面势部限", "厅": "堂"}
+_COUNT = re.compile(r"[0-9一二三四五六七八九十百千万两]+[余多]?[所个家项名支批次]")
 _NAME_CHARS = re.compile(r"[\u3400-\u9fff0-9A-Za-z·]")
 _MAX_NAME = 28
 
@@ -144,15 +145,16 @@ def _left_edge(folded: str, end_of_name: int, stop: int) -> int:
                for word in _STOP_WORDS):
             break
         start -= 1
-    # "43所学校", "8家企业": a count before a kind is not part of a name.
-    count = re.match(r"[0-9一二三四五六七八九十百千万两余多]+[所个家项名支批次]", folded[start:end_of_name])
-    return start + (count.end() if count else 0)
+    # "全市43所学校", "8家企业": a count before a kind ends whatever came before the name.
+    counts = list(_COUNT.finditer(folded, start, end_of_name))
+    return counts[-1].end() if counts else start
 
 
 def find_new(text: str, known: list[Mention], folded: str | None = None) -> list[Mention]:
     """Organisation-shaped names in ``text`` that no known name covers."""
     folded = folded if folded is not None else fold(text)
-    taken = sorted(m.span for m in known)
+    # Indicator names (产教融合共同体 …) may end a new organisation's name; entity names may not.
+    taken = sorted(m.span for m in known if m.kind in ("organisation", "place", "document"))
     org_ends = sorted(m.span.end for m in known if m.kind != "place")
     pattern = re.compile("|".join(re.escape(s) for s in ORG_SUFFIXES))
     found: list[Mention] = []
