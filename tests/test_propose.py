@@ -291,3 +291,53 @@ def test_draft_output_is_deterministic(bundled_graph):
     one = propose(SEED, bundled_graph, published="2024-05", data_sources=ROOT / "data" / "sources")
     two = propose(SEED, bundled_graph, published="2024-05", data_sources=ROOT / "data" / "sources")
     assert one.turtle == two.turtle and one.html() == two.html()
+
+
+NOTICE = """【示例 EXAMPLE】校企合作签约通知
+
+（这是 harbin-kg 测试虚构的示例通知，不是真实文件。This is a made-up notice for a harbin-kg test, not a real document.）
+
+2025年3月,哈尔滨职业技术学院与示例智能制造有限公司签署校企合作协议,双方将共建智能制造产业学院。
+"""
+
+
+@pytest.mark.slow
+def test_round_trip_from_a_new_text_to_a_fact_on_the_map(runner, project_copy):
+    """The README's round trip: propose, accept, build, then query and map the new tie."""
+    data, ontology = project_copy / "data", project_copy / "ontology"
+    notice = project_copy / "notice.txt"
+    notice.write_text(NOTICE, encoding="utf-8")
+    draft = project_copy / "draft.ttl"
+    result = runner.invoke(cli, ["propose", str(notice), "--date", "2025-03-20", "--slug", "example-notice",
+                                 "--title", "【示例】校企合作签约通知", "-o", str(draft)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"实体 entity\s+示例智能制造有限公司\s+new 新", result.stdout)
+
+    # A draft left as it is does not build: proposed is not a status of the graph.
+    (data / "sources" / "example-notice.txt").write_text(NOTICE, encoding="utf-8")
+    (data / "sources" / "example-notice.ttl").write_text(
+        draft.with_name("draft.source.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    (data / "facts" / "example-notice").mkdir()
+    facts = data / "facts" / "example-notice" / "facts.ttl"
+    facts.write_text(draft.read_text(encoding="utf-8"), encoding="utf-8")
+    out = project_copy / "out"
+    refused = runner.invoke(cli, ["build", "--data", str(data), "--ontology", str(ontology), "-o", str(out)])
+    assert refused.exit_code != 0 and "assertion-status" in refused.output
+    assert not (out / "harbin.ttl").exists()
+
+    # The curator accepts every proposal (here: all of them, as they are).
+    accepted = re.sub(r"hv:assertionStatus proposal:proposed ; hv:confidence [0-9.]+ ;",
+                      "hv:assertionStatus status:stated ;", draft.read_text(encoding="utf-8"))
+    facts.write_text(accepted, encoding="utf-8")
+    built = runner.invoke(cli, ["build", "--data", str(data), "--ontology", str(ontology), "-o", str(out)])
+    assert built.exit_code == 0, built.output
+    graph = out / "harbin.ttl"
+    partners = runner.invoke(cli, ["query", str(graph), "partners-of", "-p", "org=示例智能制造有限公司",
+                                   "--format", "csv"])
+    assert partners.exit_code == 0, partners.output
+    assert "哈尔滨职业技术学院" in partners.stdout
+    page = project_copy / "map.html"
+    drawn = runner.invoke(cli, ["map", str(graph), "--focus", "示例智能制造有限公司", "-o", str(page)])
+    assert drawn.exit_code == 0, drawn.output
+    html = page.read_text(encoding="utf-8")
+    assert "示例智能制造有限公司" in html and "哈尔滨职业技术学院" in html

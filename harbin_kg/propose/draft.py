@@ -185,6 +185,9 @@ class _Writer:
             return f"<{str(mention.iri)[len(str(ID)):]}>" if str(mention.iri).startswith(str(ID)) else f"<{mention.iri}>"
         return f"<{self.new_iris[mention.text]}>"
 
+    def label_en(self, mention: Mention) -> str:
+        return mention.label_en or (english_name(mention.text) if mention.is_new else mention.text)
+
     def add(self, block: str) -> None:
         self.lines.append(block.rstrip() + "\n")
 
@@ -262,7 +265,7 @@ def _ties(w: _Writer) -> None:
 
 def _tie(w: _Writer, tie: Tie) -> None:
     label = tie.evidence.of(w.text).replace("\n", "")
-    names = ", ".join(p.mention.label_en or p.mention.text for p in tie.parties)
+    names = ", ".join(w.label_en(p.mention).replace(" (check)", "") for p in tie.parties)
     date = _date_in(w, tie.sentence)
     if tie.kind in ("agreement", "co-building"):
         iri = w.next_iri("agreement" if tie.kind == "agreement" else "initiative")
@@ -283,7 +286,7 @@ def _tie(w: _Writer, tie: Tie) -> None:
             role = "signatory" if tie.kind == "agreement" else "co-builder"
             w.add(f"<{iri}/party/{slug}> a hv:Participation ;\n"
                   f"  skos:prefLabel {turtle_string(party.mention.text + '（' + KINDS['tie'][0] + '方）')}@zh , "
-                  f"{turtle_string((party.mention.label_en or party.mention.text) + ' as party')}@en ;\n"
+                  f"{turtle_string(w.label_en(party.mention).replace(' (check)', '') + ' as party')}@en ;\n"
                   f"  hv:relator <{iri}> ; hv:agent {agent} ; hv:role role:{role} ;\n"
                   f"  {w.proposed(tie.confidence)} ;\n"
                   f"  {w.evidence(party.mention.span, party.mention.text)} .\n")
@@ -292,7 +295,7 @@ def _tie(w: _Writer, tie: Tie) -> None:
         for party in (p for p in tie.parties if p.role == "recipient"):
             iri = w.next_iri("designation")
             block = (f"<{iri}> a hv:Designation ;\n"
-                     f"  skos:prefLabel {turtle_string(label)}@zh , {turtle_string(f'Designation of {party.mention.label_en or party.mention.text} (check)')}@en ;\n"
+                     f"  skos:prefLabel {turtle_string(label)}@zh , {turtle_string(f'Designation of {w.label_en(party.mention)}')}@en ;\n"
                      f"  hv:recipient {w.iri_of(party.mention)} ;\n"
                      f"  # hv:designationType desig:… ;  (choose the kind of designation)\n")
             block += "".join(f"  hv:conferredBy {w.iri_of(c.mention)} ;\n" for c in conferrers)
@@ -308,7 +311,7 @@ def _tie(w: _Writer, tie: Tie) -> None:
                 role = "lead-unit" if party.role == "lead-unit" else "member"
                 w.add(f"<{iri}> a hv:ConsortiumMembership ;\n"
                       f"  skos:prefLabel {turtle_string(party.mention.text + ' — ' + consortium.mention.text)}@zh , "
-                      f"{turtle_string(f'{party.mention.label_en or party.mention.text} in {consortium.mention.label_en or consortium.mention.text} (check)')}@en ;\n"
+                      f"{turtle_string(w.label_en(party.mention).replace(' (check)', '') + ' in ' + w.label_en(consortium.mention))}@en ;\n"
                       f"  org:member {w.iri_of(party.mention)} ; org:organization {w.iri_of(consortium.mention)} ;\n"
                       f"  org:role role:{role} ;\n"
                       f"  {w.proposed(tie.confidence)} ;\n"

@@ -17,7 +17,7 @@ from rdflib import URIRef
 from .lexicon import Lexicon, Name, fold_key
 from .spans import Span
 
-__all__ = ["Mention", "find_known", "find_new", "fold", "ORG_SUFFIXES"]
+__all__ = ["Mention", "find_known", "find_new", "drop_covered", "fold", "ORG_SUFFIXES"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ def _automaton(lexicon_id: int, keys: tuple[str, ...]):
 
 
 def _ascii_word(char: str) -> bool:
-    return char.isascii() and char.isalnum()
+    # harbin-kg is one word: a hyphen or underscore joins, it does not separate.
+    return char.isascii() and (char.isalnum() or char in "-_")
 
 
 def find_known(text: str, lexicon: Lexicon, folded: str | None = None) -> list[Mention]:
@@ -150,6 +151,12 @@ def _left_edge(folded: str, end_of_name: int, stop: int) -> int:
     return counts[-1].end() if counts else start
 
 
+def drop_covered(known: list[Mention], new: list[Mention]) -> list[Mention]:
+    """Known names inside a new organisation's name (哈尔滨 in 哈尔滨某某有限公司) are part of it."""
+    return [k for k in known if not any(n.span.contains(k.span) and n.span != k.span for n in new)
+            or k.kind in ("indicator", "unit")]
+
+
 def find_new(text: str, known: list[Mention], folded: str | None = None) -> list[Mention]:
     """Organisation-shaped names in ``text`` that no known name covers."""
     folded = folded if folded is not None else fold(text)
@@ -165,6 +172,12 @@ def find_new(text: str, known: list[Mention], folded: str | None = None) -> list
             break
         position = match.end()
         end, suffix = match.end(), match.group()
+        # 集团有限公司, 学院有限公司: an ending followed by another is one longer ending.
+        following = pattern.match(folded, end)
+        while following:
+            end, suffix = following.end(), following.group()
+            position = end
+            following = pattern.match(folded, end)
         if end < len(folded) and folded[end] in _CONTINUES.get(suffix, ""):
             continue
         if len(suffix) == 1 and not (match.start() and _ONE_CHAR_OK.match(folded[match.start() - 1])):
@@ -174,7 +187,7 @@ def find_new(text: str, known: list[Mention], folded: str | None = None) -> list
         stop = max([e for e in org_ends if e <= match.start()], default=0)
         start = _left_edge(folded, match.start(), stop)
         name = folded[start:end]
-        stem = name[: len(name) - len(suffix)]
+        stem = name[: len(name) - len(match.group())] if end == match.end() else name[: match.start() - start]
         head = _PLACE_HEAD.match(stem)
         proper = stem[head.end():] if head else stem
         if len(stem) < 2 or _GENERIC.match(proper):

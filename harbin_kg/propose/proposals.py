@@ -8,7 +8,7 @@ from datetime import date
 from .dates import DateMention, find_dates
 from .figures import Figure, find_figures
 from .lexicon import Lexicon
-from .mentions import Mention, find_known, find_new, fold
+from .mentions import Mention, drop_covered, find_known, find_new, fold
 from .spans import Span, sentences
 from .ties import Tie, find_ties
 
@@ -49,7 +49,7 @@ def propose_text(text: str, lexicon: Lexicon, *, published: date | None = None) 
     folded = fold(text)
     known = find_known(text, lexicon, folded)
     new = find_new(text, known, folded)
-    mentions = sorted(known + new, key=lambda m: m.span)
+    mentions = sorted(drop_covered(known, new) + new, key=lambda m: m.span)
     spans = sentences(text)
     figures = find_figures(text, spans, mentions, lexicon, lexicon.units, published.year if published else None)
     dates = find_dates(text, published)

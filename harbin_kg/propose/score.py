@@ -156,3 +156,62 @@ def score(proposals: Proposals, key: AnswerKey) -> list[Score]:
     found_ties = [k for k in key.ties if any(agrees(t, *k) for t in proposals.ties)]
     results.append(Score("ties", len(proposals.ties), len(right_ties), len(key.ties), len(found_ties)))
     return results
+
+
+def _occurrences(text: str, needle: str) -> list[Span]:
+    spans, at = [], text.find(needle)
+    while at >= 0:
+        spans.append(Span(at, at + len(needle)))
+        at = text.find(needle, at + 1)
+    return spans
+
+
+def score_by_names(proposals: Proposals, key: dict) -> list[Score]:
+    """Precision and recall against a hand-written key of names, figures, dates and ties.
+
+    ``key`` is the JSON of ``benchmarks/propose_corpus/*.json``: entities by name (and aliases),
+    figures and dates by their words and value, ties by kind and the names of their parties.
+    """
+    text = proposals.text
+    results = []
+
+    def names_of(mention) -> set[str]:
+        return {mention.text, mention.label_zh} - {""}
+
+    entity_names = [{e["name"], *e.get("aliases", [])} for e in key["entities"]]
+    proposed: dict[object, set[str]] = {}
+    for m in proposals.entities:
+        proposed.setdefault(m.iri or m.text, set()).update(names_of(m))
+    correct = sum(1 for names in proposed.values() if any(names & e for e in entity_names))
+    found = sum(1 for e in entity_names if any(names & e for names in proposed.values()))
+    results.append(Score("entities", len(proposed), correct, len(entity_names), found))
+
+    def located(items):
+        return [(item, _occurrences(text, item["text"])) for item in items]
+
+    figures = located(key["figures"])
+    right = [f for f in proposals.figures
+             if any(Decimal(str(k["value"])) == f.value and any(s.overlaps(f.span) for s in spans)
+                    for k, spans in figures)]
+    hit = [k for k, spans in figures
+           if any(Decimal(str(k["value"])) == f.value and any(s.overlaps(f.span) for s in spans)
+                  for f in proposals.figures)]
+    results.append(Score("figures", len(proposals.figures), len(right), len(figures), len(hit)))
+
+    dates = located(key["dates"])
+    right_d = [d for d in proposals.dates
+               if any(k["year"] == d.year and any(s.overlaps(d.span) for s in spans) for k, spans in dates)]
+    hit_d = [k for k, spans in dates
+             if any(k["year"] == d.year and any(s.overlaps(d.span) for s in spans) for d in proposals.dates)]
+    results.append(Score("dates", len(proposals.dates), len(right_d), len(dates), len(hit_d)))
+
+    def covers(tie, wanted) -> bool:
+        names = set().union(*(names_of(p.mention) for p in tie.parties)) if tie.parties else set()
+        return tie.kind == wanted["kind"] and all(
+            any(n in names for n in next((e for e in entity_names if party in e), {party}))
+            for party in wanted["parties"])
+
+    right_t = [t for t in proposals.ties if any(covers(t, k) for k in key["ties"])]
+    hit_t = [k for k in key["ties"] if any(covers(t, k) for t in proposals.ties)]
+    results.append(Score("ties", len(proposals.ties), len(right_t), len(key["ties"]), len(hit_t)))
+    return results

@@ -18,13 +18,15 @@ __all__ = ["Tie", "Party", "find_ties", "TIE_KINDS"]
 # Kind → (trigger pattern, what the kind is called in zh and en).
 TIE_KINDS = {
     "agreement": (re.compile(r"签署|签订|签约|协议|战略合作|备忘录|合作框架"), "协议", "agreement"),
-    "co-building": (re.compile(r"共建|合作办学|订单班|订单式|产业学院|实训基地|联合培养|现代学徒制|校企合作|共育|共办"),
+    "co-building": (re.compile(r"共建|共同建设|合作共建|合作办学|订单班|订单式|产业学院|实训基地|联合培养|现代学徒制|校企合作|共育|共办"),
                     "共建", "co-building"),
-    "designation": (re.compile(r"入选|获批|成为.{0,12}(首批|第[一二三四五六七八九十\d]+批)|认定为|被评为|评为|确定为|列入|授予"),
+    "designation": (re.compile(r"入选|获批|成为.{0,12}(首批|第[一二三四五六七八九十\d]+批)(?!成员|理事)|认定为|被评为|评为|确定为|列入|授予"),
                     "认定", "designation"),
     "consortium": (re.compile(r"牵头成立|牵头组建|成立|组建|成员单位|理事单位|加入|揭牌"), "联合体", "consortium"),
 }
+_NOUN_TRIGGERS = ("产业学院", "实训基地", "订单班")
 _TITLES = re.compile(r"《[^》]{1,80}》|“[^”]{1,40}”")
+_DESIGNATION = TIE_KINDS["designation"][0]
 _CONSORTIUM_WORDS = ("联盟", "共同体", "联合体", "集团", "委员会")
 
 
@@ -101,6 +103,10 @@ def find_ties(text: str, sentence_spans: list[Span], mentions: list[Mention]) ->
             match = next((m for m in pattern.finditer(text, sentence.start, sentence.end)
                           if not any(t.contains(Span(m.start(), m.end())) for t in titles)), None)
             if not match:
+                continue
+            # 入选…实训基地: a base named in a designation is what is designated, not co-built.
+            if kind == "co-building" and match.group() in _NOUN_TRIGGERS and _DESIGNATION.search(
+                    text, sentence.start, sentence.end):
                 continue
             trigger = Span(match.start(), match.end())
             if kind == "designation":
