@@ -219,6 +219,8 @@ def test_seed_draft_validates_as_a_draft(bundled_graph):
     assert any(r.focus == PROPOSED for r in result.todo)  # every proposal still awaits a person
 
 
+# Pages of the dossier are not shipped (their sentences are other people's writing), so the
+# cited-page case runs on a made-up page of the same shape: site name, title, dated paragraphs.
 PAGE = """示例新闻网
 【示例】校企合作签约
 
@@ -265,6 +267,14 @@ def test_cli_bad_inputs_exit_1_and_write_nothing(runner, tmp_path, content, word
     assert not out.exists()
 
 
+def test_cli_refuses_a_50_mb_text(runner, tmp_path):
+    text, out = tmp_path / "huge.txt", tmp_path / "draft.ttl"
+    with open(text, "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    result = runner.invoke(cli, ["propose", str(text), "-o", str(out)])
+    assert result.exit_code == 1 and "--max-bytes" in result.stderr and not out.exists()
+
+
 def test_cli_refuses_to_overwrite_without_force(runner, tmp_path):
     out = tmp_path / "draft.ttl"
     out.write_text("keep me", encoding="utf-8")
@@ -295,7 +305,7 @@ def test_draft_output_is_deterministic(bundled_graph):
 
 NOTICE = """【示例 EXAMPLE】校企合作签约通知
 
-（这是 harbin-kg 测试虚构的示例通知，不是真实文件。This is a made-up notice for a harbin-kg test, not a real document.）
+（这是 harbin-kg 教程虚构的示例通知，不是真实文件。This is a made-up notice for the harbin-kg tutorial, not a real document.）
 
 2025年3月,哈尔滨职业技术学院与示例智能制造有限公司签署校企合作协议,双方将共建智能制造产业学院。
 """
