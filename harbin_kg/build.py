@@ -8,7 +8,9 @@ build, in order:
 2. checks each source against the hash its quotes were taken from;
 3. expands the curation shorthands (:mod:`harbin_kg.quotes`): ``hv:quote`` becomes
    ``hv:evidence`` → an ``hv:Quote`` whose offsets are computed here, and blank nodes get
-   stable IRIs;
+   stable IRIs; pages the project does not ship are described in ``data/sources/web/*.ttl``
+   and their facts in ``data/facts/web/*.ttl`` carry ``hv:cite``, which becomes ``hv:evidence``
+   → a ``hv:Citation`` (:mod:`harbin_kg.citations`);
 4. checks what Turtle cannot: unknown terms, dangling references, an identifier defined in
    two files, missing ``@zh`` labels, verbatim literals that are not in their own quotes;
 5. derives the shortcut edges by the documented CONSTRUCT rules in ``ontology/rules/``;
@@ -32,6 +34,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from . import __version__
 from .errors import DataError, QueryError
 from .namespaces import HV, ID, SCHEME, bind_prefixes
+from .citations import expand_citations, key_phrases, refuse_quotes, split_cites
 from .quotes import Source, expand_quotes, line_of, skolemize
 from .store import load_rdflib, to_rdflib_term
 
@@ -62,6 +65,20 @@ class Paths:
         return self.data / "facts"
 
     @property
+    def web_sources(self) -> Path:
+        """Cited pages the project does not ship: one hv:CitedSource node each."""
+        return self.sources / "web"
+
+    @property
+    def web_facts(self) -> Path:
+        """Facts taken from cited pages (hv:cite, never hv:quote)."""
+        return self.facts / "web"
+
+    def seed_fact_files(self) -> list[Path]:
+        """Curated files quoting a shipped source: facts/NAME/*.ttl for every NAME but web."""
+        return sorted(p for p in self.facts.glob("*/*.ttl") if p.parent != self.web_facts)
+
+    @property
     def shapes(self) -> Path:
         return self.ontology / "shapes.ttl"
 
@@ -80,7 +97,8 @@ class Paths:
 
     def input_files(self) -> list[Path]:
         """Every file whose bytes decide the graph, in a fixed order (for the data version)."""
-        files = self.vocabulary_files() + sorted(self.sources.glob("*"))
+        files = self.vocabulary_files() + sorted(p for p in self.sources.glob("*") if p.is_file())
+        files += sorted(self.web_sources.glob("*.ttl"))
         files += sorted(self.facts.glob("*/*.ttl")) + sorted(self.rules.glob("*.rq"))
         files += [self.shapes] if self.shapes.exists() else []
         return files + sorted(self.vendor.glob("*.ttl"))
@@ -214,7 +232,9 @@ def _check_aliases(merged: Graph) -> None:
     owner: dict[str, URIRef] = {}
     for prop in (SKOS.prefLabel, SKOS.altLabel):
         for subject, value in sorted(merged.subject_objects(prop)):
-            if not str(subject).startswith((str(ID["org/"]), str(ID["place/"]))):
+            # Top-level organisations and places only: their sub-nodes (<org/x/cite/s01>,
+            # <org/x/member/y>) are named after them, not aliases of them.
+            if not str(subject).startswith((str(ID["org/"]), str(ID["place/"]))) or _rel(subject).count("/") != 1:
                 continue
             key = str(value)
             if key in owner and owner[key] != subject:
@@ -225,8 +245,12 @@ def _check_aliases(merged: Graph) -> None:
             owner[key] = subject
 
 
-def _check_verbatim(path: Path, graph: Graph, own_quotes: dict, parents: dict) -> None:
-    """mentionText, reportedText and dateText must be slices of their own node's quotes (MODEL §5.7)."""
+def _check_verbatim(path: Path, graph: Graph, own_quotes: dict, parents: dict, *, cited: bool = False) -> None:
+    """mentionText, reportedText and dateText must be slices of their own node's quotes (MODEL §5.7).
+
+    For a fact from a cited page (``cited``) the only words of the page the project keeps are
+    its citations' key phrases, so the verbatim literals must come from those.
+    """
     for prop in _VERBATIM:
         for subject, value in graph.subject_objects(prop):
             holder = subject
@@ -234,6 +258,12 @@ def _check_verbatim(path: Path, graph: Graph, own_quotes: dict, parents: dict) -
                 holder = parents[holder]
             exacts = own_quotes.get(holder, [])
             if not any(str(value) in exact for exact in exacts):
+                if cited:
+                    raise DataError(
+                        f'{path}, line {line_of(path, str(value))}: {prop.fragment} "{value}" of <{_rel(subject)}> '
+                        "is not in any key phrase of its own citations; make it the hv:keyPhrase of a hv:cite "
+                        "on that node (or its fact), or move a paraphrase to skos:editorialNote."
+                    )
                 raise DataError(
                     f'{path}, line {line_of(path, str(value))}: {prop.fragment} "{value}" of <{_rel(subject)}> '
                     "is not in any of its own quotes; quote the words it comes from, or move a paraphrase "
@@ -292,7 +322,7 @@ def build_graph(paths: Paths | None = None, *, progress: Callable[[str], None] |
     declared = _declared_terms(vocabulary)
 
     sources, metadata = _read_sources(paths)
-    fact_files = {path: load_rdflib(path) for path in sorted(paths.facts.glob("*/*.ttl"))}
+    fact_files = {path: load_rdflib(path) for path in paths.seed_fact_files()}
     if not fact_files:
         raise DataError(f"{paths.facts}: no curated files (facts/NAME/*.ttl).")
     say(f"expanding {len(metadata) + len(fact_files)} curated files quoting {len(sources)} source(s)")
@@ -308,6 +338,8 @@ def build_graph(paths: Paths | None = None, *, progress: Callable[[str], None] |
         expanded[path] = graph
         quote_graph += quotes
 
+    cited_sources = _read_web(paths, declared, expanded, say)
+
     facts = Graph()
     for graph in expanded.values():
         facts += graph
@@ -322,11 +354,53 @@ def build_graph(paths: Paths | None = None, *, progress: Callable[[str], None] |
         graph.add((source.iri, HV.charCount, Literal(len(source.text), datatype=XSD.nonNegativeInteger)))
     say("deriving shortcut edges (ontology/rules)")
     graph += _derive(graph, paths.rules)
-    _describe_build(graph, paths, sources)
+    _describe_build(graph, paths, sources, cited_sources)
     return graph
 
 
-def _describe_build(graph: Graph, paths: Paths, sources: dict[str, Source]) -> None:
+def _read_web(paths: Paths, declared: set[URIRef], expanded: dict[Path, Graph], say) -> list[URIRef]:
+    """Cited pages (sources/web/*.ttl) and the facts citing them (facts/web/*.ttl), expanded into
+    ``expanded``; returns the cited sources' IRIs."""
+    source_files = sorted(paths.web_sources.glob("*.ttl"))
+    fact_files = sorted(paths.web_facts.glob("*.ttl"))
+    if not source_files and not fact_files:
+        return []
+    say(f"expanding {len(source_files)} cited-source file(s) and {len(fact_files)} cited-fact file(s)")
+    cited_sources: list[URIRef] = []
+    for path in source_files:
+        raw = load_rdflib(path)
+        _check_iris(path, raw)
+        _check_terms(path, raw, declared)
+        for shorthand in (HV.quote, HV.cite):
+            for subject in raw.subjects(shorthand):
+                raise DataError(
+                    f"{path}, line {line_of(path, shorthand.fragment)}: <{_rel(subject)}> uses hv:{shorthand.fragment} "
+                    "in a source description; data/sources/web/ describes pages, the facts taken from them "
+                    "go to data/facts/web/ with hv:cite."
+                )
+        graph, _ = skolemize(path, raw)
+        expanded[path] = graph
+        cited_sources += sorted(s for s in graph.subjects(RDF.type, HV.CitedSource) if isinstance(s, URIRef))
+    all_cites = []
+    split: dict[Path, tuple[Graph, dict]] = {}
+    for path in fact_files:
+        raw = load_rdflib(path)
+        _check_iris(path, raw)
+        _check_terms(path, raw, declared)
+        refuse_quotes(path, raw)
+        graph, parents = skolemize(path, raw, leave=(HV.cite,))
+        graph, cites = split_cites(path, graph)
+        all_cites += cites
+        split[path] = (graph, parents)
+    citation_graphs = expand_citations(all_cites)
+    phrases = key_phrases(all_cites)
+    for path, (graph, parents) in split.items():
+        _check_verbatim(path, graph, phrases, parents, cited=True)
+        expanded[path] = graph + citation_graphs.get(path, Graph())
+    return sorted(set(cited_sources))
+
+
+def _describe_build(graph: Graph, paths: Paths, sources: dict[str, Source], cited_sources=()) -> None:
     graph.add((GRAPH_IRI, RDF.type, PROV.Entity))
     graph.add((GRAPH_IRI, SKOS.prefLabel, Literal("哈尔滨职业教育知识图谱（构建结果）", lang="zh")))
     graph.add((GRAPH_IRI, SKOS.prefLabel, Literal("Harbin VET knowledge graph (built)", lang="en")))
@@ -334,6 +408,8 @@ def _describe_build(graph: Graph, paths: Paths, sources: dict[str, Source]) -> N
     graph.add((GRAPH_IRI, PROV.wasGeneratedBy, Literal(f"harbin-kg {__version__}")))
     for source in sorted(sources.values(), key=lambda s: s.slug):
         graph.add((GRAPH_IRI, PROV.wasDerivedFrom, source.iri))
+    for cited in cited_sources:
+        graph.add((GRAPH_IRI, PROV.wasDerivedFrom, cited))
 
 
 def serialize(graph: Graph, fmt: str) -> str:

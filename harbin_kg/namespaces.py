@@ -169,6 +169,21 @@ class HV(DefinedNamespace):
     softwareVersion: URIRef  # datatype property: software version
     # --- ontology/proposals.ttl
     confidence: URIRef  # datatype property: confidence (drafts of harbin-kg propose)
+    # --- ontology/citations.ttl (citations of pages the project does not ship; issue 11)
+    Evidence: URIRef  # class: evidence (hv:Quote or hv:Citation)
+    Citation: URIRef  # class: citation
+    CitedSource: URIRef  # class: cited source
+    source: URIRef  # object property: source (of a citation)
+    sourceType: URIRef  # object property: source type
+    reliability: URIRef  # object property: reliability grade
+    adminLevel: URIRef  # object property: administrative level
+    locator: URIRef  # datatype property: locator
+    keyPhrase: URIRef  # datatype property: key phrase
+    outlet: URIRef  # datatype property: outlet
+    originalOutlet: URIRef  # datatype property: original outlet
+    readOn: URIRef  # datatype property: read on
+    inHarbinEcosystem: URIRef  # datatype property: in the Harbin ecosystem (derived)
+    cite: URIRef  # annotation property: cite (shorthand)
 
 def scheme(name: str) -> Namespace:
     """The namespace of the concepts of one scheme, e.g. ``scheme("education-level")``."""
@@ -183,6 +198,8 @@ _SCHEME_PREFIXES = {
     "verb": "action-verb", "level": "education-level", "mech": "mechanism", "ptype": "pathway-type",
     "policy": "policy-concept", "frel": "framing-relation", "major": "major",
     "proposal": "proposal-status",
+    # ontology/schemes/sources.ttl (issue 11)
+    "srctype": "source-type", "grade": "reliability", "adminlevel": "admin-level",
 }
 
 #: Prefixes bound in every output and predeclared in every query.

@@ -161,20 +161,22 @@ def _local(predicate: URIRef) -> str:
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def skolemize(path: Path, graph: Graph) -> tuple[Graph, dict]:
+def skolemize(path: Path, graph: Graph, leave: tuple = ()) -> tuple[Graph, dict]:
     """Give every blank node the stable IRI ``<parent>/<predicate local name>``.
 
     Returns the new graph and a map child IRI → parent IRI. A blank node with no IRI
     parent, or two blank nodes under one subject and predicate, is an error: stable
-    names need one parent and one slot.
+    names need one parent and one slot. Blank-node objects of the predicates in ``leave``
+    (``hv:cite``, which names its nodes itself, several per subject) stay blank.
     """
     names: dict[BNode, URIRef] = {}
     parents: dict[URIRef, URIRef] = {}
+    left = {o for p in leave for o in graph.objects(None, p) if isinstance(o, BNode)}
     pending = True
     while pending:
         pending = False
         for subject, predicate, obj in sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
-            if not isinstance(obj, BNode) or obj in names:
+            if not isinstance(obj, BNode) or obj in names or obj in left:
                 continue
             parent = subject if isinstance(subject, URIRef) else names.get(subject)
             if parent is None:
@@ -188,7 +190,7 @@ def skolemize(path: Path, graph: Graph) -> tuple[Graph, dict]:
             names[obj] = iri
             parents[iri] = parent
             pending = True
-    orphans = {s for s in graph.subjects() if isinstance(s, BNode) and s not in names}
+    orphans = {s for s in graph.subjects() if isinstance(s, BNode) and s not in names and s not in left}
     if orphans:
         raise DataError(f"{path}: a blank node [ … ] stands on its own; give it an IRI (see data/README.md).")
     out = Graph()

@@ -115,3 +115,43 @@ def oxigraph_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+
+
+# --- issue 11 (h11-model): the made-up web-citation fixture -----------------------------------
+WEB_FIXTURE = ROOT / "tests" / "data" / "web-fixture"
+
+
+def make_web_project(root: Path) -> Path:
+    """data/ and ontology/ under ``root`` with the seed and only the fixture's cited pages and facts.
+
+    The real data/sources/web and data/facts/web are left out, so tests of the citation machinery
+    do not depend on how far the curated web data has got.
+    """
+    for name in ("data", "ontology"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("web"))
+    shutil.copytree(WEB_FIXTURE / "sources" / "web", root / "data" / "sources" / "web")
+    shutil.copytree(WEB_FIXTURE / "facts" / "web", root / "data" / "facts" / "web")
+    return root
+
+
+@pytest.fixture
+def web_project(tmp_path) -> Path:
+    """A private copy of the seed plus the web fixture that a test may break."""
+    return make_web_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def web_graph_path(tmp_path_factory) -> Path:
+    """The built (and validated) graph of the seed plus the web fixture, built once per run."""
+    from harbin_kg.build import Paths, build_and_write
+
+    root = make_web_project(tmp_path_factory.mktemp("web-project"))
+    build_and_write(root / "build", Paths(root / "data", root / "ontology"))
+    return root / "build" / "harbin.ttl"
+
+
+@pytest.fixture(scope="session")
+def web_graph(web_graph_path):
+    from harbin_kg.store import load_rdflib
+
+    return load_rdflib(web_graph_path)

@@ -1,7 +1,7 @@
 """ontology/shapes.ttl: one conforming and one violating graph per constraint.
 
 How validation runs here (and in harbin_kg.validate):
-- data graph = the ontology files (ontology/*.ttl except shapes.ttl), ontology/schemes/core.ttl,
+- data graph = the ontology files (ontology/*.ttl except shapes.ttl), ontology/schemes/core.ttl and sources.ttl,
   tests/shapes/schemes.ttl (stand-ins for the schemes other people own, so these tests do not
   move when those files change) and tests/shapes/valid/built-graph.ttl, a small graph in the
   shape `harbin-kg build` writes. The real schemes get their own tests at the end.
@@ -127,7 +127,7 @@ def _parse(*paths: Path) -> Graph:
 def vocabulary() -> Graph:
     """Our ontology files as the build puts them in the built graph, plus scheme stand-ins."""
     files = sorted(p for p in ONTOLOGY.glob("*.ttl") if p.name != "shapes.ttl")
-    return _parse(*files, ONTOLOGY / "schemes" / "core.ttl", FIXTURES / "schemes.ttl")
+    return _parse(*files, ONTOLOGY / "schemes" / "core.ttl", ONTOLOGY / "schemes" / "sources.ttl", FIXTURES / "schemes.ttl")
 
 
 @functools.lru_cache(maxsize=None)
@@ -546,11 +546,11 @@ CASES: dict[str, tuple[str, list[Result]]] = {
     # (11) organisation IRIs, owl:sameAs, placeholders
     "organisation-iri-with-underscore": (
         'INSERT DATA { <org/harbin_university> a hv:UndergraduateInstitution ; '
-        'skos:prefLabel "哈尔滨学院"@zh , "Harbin University"@en }',
+        'skos:prefLabel "哈尔滨学院"@zh , "Harbin University"@en ; hv:evidence <quote/seed-article/104-137> }',
         [expect("<org/harbin_university>", "OrganizationShape", "Pattern")]),
     "organisation-iri-outside-org": (
         'INSERT DATA { <school/harbin-university> a hv:UndergraduateInstitution ; '
-        'skos:prefLabel "哈尔滨学院"@zh , "Harbin University"@en }',
+        'skos:prefLabel "哈尔滨学院"@zh , "Harbin University"@en ; hv:evidence <quote/seed-article/104-137> }',
         [expect("<school/harbin-university>", "OrganizationShape", "Pattern")]),
     "organisation-with-sameas": (
         "INSERT DATA { <org/harbin-municipal-government> owl:sameAs wd:Q42956 }",
@@ -645,6 +645,99 @@ CASES: dict[str, tuple[str, list[Result]]] = {
 }
 
 
+# --- issue 11: citations of pages the project does not ship (shapes group 13) -------------------
+_CURIES["schema"] = "https://schema.org/"
+PAGE = "<source/s01>"
+CITE = "<org/example-consortium/member/example-enterprise/cite/s01>"
+WEB_PREFIXES = """PREFIX schema: <https://schema.org/>
+PREFIX srctype: <https://w3id.org/hrbvet/scheme/source-type/>
+PREFIX grade: <https://w3id.org/hrbvet/scheme/reliability/>
+PREFIX adminlevel: <https://w3id.org/hrbvet/scheme/admin-level/>
+"""
+SECOND_PAGE = ("<source/s02> a hv:CitedSource ; skos:prefLabel \"第二示例网页\"@zh , \"Second example page\"@en ; "
+               "dcterms:title \"第二示例网页\"@zh ; hv:outlet \"示例网\" ; hv:readOn \"2026-12-02\"^^xsd:date ; "
+               "hv:sourceType srctype:organisation-site ; hv:reliability grade:high ; ")
+
+CASES.update({
+    "evidence-neither-quote-nor-citation": (
+        "INSERT DATA { <evidence/x> a hv:Evidence }",
+        [expect("<evidence/x>", "EvidenceShape", "Xone")]),
+    "cited-fact-without-locator": (
+        _drop(CITE, "hv:locator"),
+        [expect(CITE, "Citation-locator", "MinCount", "hv:locator")]),
+    "locator-not-a-paragraph": (
+        _replace(CITE, "hv:locator", '"第三段"'),
+        [expect(CITE, "Citation-locator", "Pattern", "hv:locator")]),
+    "cited-fact-without-key-phrase": (
+        _drop(CITE, "hv:keyPhrase"),
+        [expect(CITE, "Citation-keyPhrase", "MinCount", "hv:keyPhrase")]),
+    "key-phrase-longer-than-a-name": (
+        _replace(CITE, "hv:keyPhrase", '"' + "示例企业" * 10 + '有限"'),
+        [expect(CITE, "Citation-keyPhraseNotSentence", "MaxLength", "hv:keyPhrase")]),
+    "key-phrase-is-a-sentence": (
+        _replace(CITE, "hv:keyPhrase", '"示例企业加入共同体。"'),
+        [expect(CITE, "Citation-keyPhraseNotSentence", "Pattern", "hv:keyPhrase")]),
+    "citation-without-page": (
+        _drop(CITE, "hv:source"),
+        [expect(CITE, "Citation-source", "MinCount", "hv:source"),
+         expect(PAGE, "CitedSource-cited", "MinCount")]),
+    "citation-of-a-non-page": (
+        _replace(CITE, "hv:source", "<text/seed-article>"),
+        [expect(CITE, "Citation-source", "Class", "hv:source"),
+         expect(PAGE, "CitedSource-cited", "MinCount")]),
+    "cited-fact-without-url": (
+        _drop(PAGE, "schema:url").replace("DELETE WHERE", WEB_PREFIXES + "DELETE WHERE"),
+        [expect(PAGE, "CitedSource-url", "MinCount", "schema:url")]),
+    "url-not-http": (
+        WEB_PREFIXES + _replace(PAGE, "schema:url", '"javascript:alert(1)"^^xsd:anyURI'),
+        [expect(PAGE, "CitedSource-httpUrl", "Pattern", "schema:url", "Warning")]),
+    "cited-fact-without-read-date": (
+        _drop(PAGE, "hv:readOn"),
+        [expect(PAGE, "CitedSource-readOn", "MinCount", "hv:readOn")]),
+    "read-date-as-text": (
+        _replace(PAGE, "hv:readOn", '"2026年12月2日"'),
+        [expect(PAGE, "CitedSource-readOn", "Datatype", "hv:readOn")]),
+    "page-without-title": (
+        _drop(PAGE, "dcterms:title"),
+        [expect(PAGE, "CitedSource-title", "MinCount", "dcterms:title")]),
+    "page-without-outlet": (
+        _drop(PAGE, "hv:outlet"),
+        [expect(PAGE, "CitedSource-outlet", "MinCount", "hv:outlet")]),
+    "page-with-two-original-outlets": (
+        f'INSERT DATA {{ {PAGE} hv:originalOutlet "另一晚报" }}',
+        [expect(PAGE, "CitedSource-originalOutlet", "MaxCount", "hv:originalOutlet")]),
+    "page-issued-as-text": (
+        _replace(PAGE, "dcterms:issued", '"2021年5月"'),
+        [expect(PAGE, "CitedSource-issued", "Or", "dcterms:issued")]),
+    "page-without-source-type": (
+        _drop(PAGE, "hv:sourceType"),
+        [expect(PAGE, "CitedSource-sourceType", "MinCount", "hv:sourceType")]),
+    "page-reliability-from-another-scheme": (
+        _replace(PAGE, "hv:reliability", "cmp:reach"),
+        [expect(PAGE, "CitedSource-reliability", "Node", "hv:reliability")]),
+    "two-pages-with-one-url": (
+        WEB_PREFIXES + "INSERT DATA { " + SECOND_PAGE + 'schema:url "https://example.org/fixture/page-1.html"^^xsd:anyURI . '
+        f"{CITE[:-1]}-b> a hv:Citation ; skos:prefLabel \"引用 s02\"@zh , \"Citation s02\"@en ; "
+        'hv:source <source/s02> ; hv:locator "para 1" ; hv:keyPhrase "示例企业" . }',
+        [expect(PAGE, "UniqueUrlShape", "SPARQL"), expect("<source/s02>", "UniqueUrlShape", "SPARQL")]),
+    "page-without-facts": (
+        WEB_PREFIXES + "INSERT DATA { " + SECOND_PAGE + 'schema:url "https://example.org/fixture/page-2.html"^^xsd:anyURI . }',
+        [expect("<source/s02>", "CitedSource-cited", "MinCount")]),
+    "web-entity-without-citation": (
+        _drop("<org/example-enterprise>", "hv:evidence"),
+        [expect("<org/example-enterprise>", "Entity-evidence", "MinCount", "hv:evidence")]),
+    "web-fact-without-citation": (
+        _drop(MEMBERSHIP, "hv:evidence"),
+        [expect(MEMBERSHIP, "Fact-evidence", "MinCount", "hv:evidence")]),
+    "admin-level-from-another-scheme": (
+        _replace("<org/example-enterprise>", "hv:adminLevel", "cmp:reach"),
+        [expect("<org/example-enterprise>", "Organization-adminLevel", "Node", "hv:adminLevel")]),
+    "cite-shorthand-left-in-the-graph": (
+        f"INSERT DATA {{ <org/example-enterprise> hv:cite {CITE} }}",
+        [expect("<org/example-enterprise>", "NoCiteShorthand-cite", "MaxCount", "hv:cite")]),
+})
+
+
 @pytest.mark.parametrize("update, expected", CASES.values(), ids=CASES.keys())
 def test_violation_is_reported(update, expected):
     conforms, results, _ = validate(data_graph(update))
@@ -670,7 +763,8 @@ def test_every_shape_has_a_test_case():
         "AgreementShape", "GovernmentBodyShape", "SchoolShape", "EventShape", "OrgChangeShape", "DesignationShape",
         "TargetShape", "StatObservationShape", "ValueChangeShape", "PathwayShape", "ConceptShape",
         "AnalysisRunShape", "ScoreShape", "DateTextShape", "AgreementTieShape", "PlannedOrganizationShape",
-        "PolicyFramingShape")}
+        "PolicyFramingShape",
+        "CitationShape", "CitedSourceShape", "EntityEvidenceShape", "AdminLevelShape", "NoCiteShorthandShape")}
     named = {s for s in set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(RDF.type, SH.PropertyShape))
              if isinstance(s, URIRef)}
     # Optional-value property shapes (at most one, datatype of an optional property) are covered

@@ -103,9 +103,11 @@ def validate(graph, shapes, warnings):
                    "[default: DATA/coverage-exclusions.csv].")
 @click.option("--all", "show_all", is_flag=True, help="With --coverage: list reviewed stretches too, with their reasons.")
 def stats(graph, fmt, show_coverage, data_dir, exclusions, show_all):
-    """Count what GRAPH holds: entities per class, facts per kind, sources, quotes.
+    """Count what GRAPH holds: entities per class, facts per kind, sources by type and by year,
+    organisations, named ties with both parties, dated figures, quotes.
 
-    统计图谱：各类实体与事实的数量、来源与引文。--coverage：逐个来源列出没有任何事实引用的文字片段。
+    统计图谱：各类实体与事实的数量，按来源类型与年份的统计，机构、双方具名的合作关系与有年份的统计数字。
+    --coverage：逐个来源列出没有任何事实引用的文字片段。
 
     With --coverage, every stretch of a shipped source is either quoted by a fact or listed in
     the reviewed exclusion file with the reason it is left out (a heading, the byline, the
@@ -126,13 +128,18 @@ def stats(graph, fmt, show_coverage, data_dir, exclusions, show_all):
         _coverage(graph, data_dir, exclusions, show_all, fmt)
         return
 
-    result = graph_stats(resolve_graph_path(graph))
+    from ..stats import coverage
+
+    path = resolve_graph_path(graph)
+    result = graph_stats(path)
+    cover = coverage(path)
     if fmt == "json":
         payload = {
             "triples": result.triples, "quotes": result.quotes, "sources": result.sources,
             "data_version": result.data_version, "inferred_dates": result.inferred_dates,
             "classes": [c.__dict__ for c in result.classes],
             "assertion_status": [c.__dict__ for c in result.statuses],
+            "coverage": cover.to_dict(),
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
@@ -148,8 +155,18 @@ def stats(graph, fmt, show_coverage, data_dir, exclusions, show_all):
     click.echo(render_table(["状态", "status", "n"], rows(result.statuses), align="<<>"))
     if result.inferred_dates:
         click.echo(f"(+ {result.inferred_dates} dates inferred 推断日期 on facts whose value is stated)")
-    click.echo(f"\n{result.triples} triples 三元组 · {result.quotes} quotes 引文 · "
-               f"{result.sources} source text(s) 来源 · data version 数据版本 {result.data_version}")
+    click.echo("\nSources by type 来源类型")
+    click.echo(render_table(["类型", "source type", "n"], rows(cover.by_source_type), align="<<>"))
+    click.echo("\nBy year 按年份 (sources: publication year of cited pages; ties: named ties with both parties; "
+               "figures: reference year)")
+    click.echo(render_table(["year 年份", "sources 来源", "ties 合作关系", "figures 数字"],
+                            [list(row) for row in cover.by_year], align=">>>>"))
+    click.echo(f"\nSources 来源 {cover.sources} ({cover.cited_sources} cited pages 网页) · "
+               f"organisations 机构 {cover.organisations} ({cover.organisations_in_harbin} in the Harbin ecosystem 哈尔滨生态) · "
+               f"named ties with both parties 双方具名的合作关系 {cover.named_ties} ({cover.dated_ties} dated 有年份) · "
+               f"figures 统计数字 {cover.figures} ({cover.dated_figures} dated 有年份)")
+    click.echo(f"{result.triples} triples 三元组 · {result.quotes} quotes 引文 · "
+               f"{result.sources} source text(s) 来源文本 · data version 数据版本 {result.data_version}")
 
 
 def _coverage(graph, data_dir, exclusions, show_all, fmt):
