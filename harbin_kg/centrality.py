@@ -534,31 +534,50 @@ def communities(G: nx.Graph, *, seed: int = 0, runs: int = 10, resolution: float
 # ----------------------------------------------------------------------------- over time, explained
 
 def by_year(source, measure: str = "degree", *, projection="partnership", statuses=("stated",),
-            years: Iterable[int] | None = None, backend: str = "auto", seed: int = 0) -> dict:
-    """Scores and ranks of ``measure`` year by year, on the cumulative network up to each year.
+            years: Iterable[int] | None = None, backend: str = "auto", seed: int = 0, window: int = 3,
+            min_reliability: str | None = None, scope: str | None = None) -> dict:
+    """Scores and ranks of ``measure`` year by year, on two networks per year.
 
-    The years are those of the dated relators (or ``years``); a relator counts from its year on.
-    Undated relators are never in a by-year network; their number is reported in ``undated``.
+    ``scores``/``ranks``: the cumulative network (every tie dated up to that year);
+    ``window_scores``/``window_ranks``: the windowed network (ties dated in the ``window`` years
+    ending that year, e.g. 2019–2021 for 2021 with ``window=3``). ``sizes`` gives nodes and edges
+    of both. The years are those of the dated relators (or ``years``); a relator counts from its
+    year on. Undated relators are never put in a year: they are listed apart in ``undated``
+    (IRIs) and ``undated_labels`` (zh, en).
     """
     from .network import get_projection, open_store, project, relator_years
 
+    if window < 1:
+        raise HarbinKGError(f"The window must be at least one year, not {window}.")
     store = open_store(source)
     spec = get_projection(projection)
     _measure(measure)
-    full = project(store, spec, statuses=statuses)
+    filters = {"statuses": statuses, "min_reliability": min_reliability, "scope": scope}
+    full = project(store, spec, **filters)
     dated = relator_years(store)
     used = {r for _, _, d in full.edges(data=True) for r in d.get("via", ())} | \
         {n for n, d in full.nodes(data=True) if d.get("bipartite") == 1}
     in_use = {r: y for r, y in dated.items() if r in used} if used else dated
     all_years = sorted(set(in_use.values())) if years is None else sorted(set(int(y) for y in years))
     first = min(all_years) if all_years else None
-    out = {"measure": measure, "projection": spec.name, "years": all_years, "scores": {}, "ranks": {},
-           "undated": sorted(r for r in used if r not in dated), "data_version": full.graph.get("data_version")}
+    names = {f["relator"]: (f.get("label_zh") or f["relator"], f.get("label_en") or f["relator"])
+             for _, _, d in full.edges(data=True) for f in d.get("facts", ())}
+    names.update({n: (d.get("label_zh", n), d.get("label_en", n)) for n, d in full.nodes(data=True)
+                  if d.get("bipartite") == 1})
+    undated = sorted(r for r in used if r not in dated)
+    out = {"measure": measure, "projection": spec.name, "years": all_years, "window": window,
+           "scores": {}, "ranks": {}, "window_scores": {}, "window_ranks": {}, "sizes": {},
+           "undated": undated, "undated_labels": {r: names.get(r, (r, r)) for r in undated},
+           "data_version": full.graph.get("data_version")}
     for y in all_years:
-        G = project(store, spec, statuses=statuses, years=range(first, y + 1))
-        values = centrality(G, measure, backend=backend, seed=seed) if G.number_of_nodes() else {}
-        out["scores"][y] = values
-        out["ranks"][y] = rank(values, measure) if values else {}
+        sizes = {}
+        for key, span in (("", range(first, y + 1)), ("window_", range(max(first, y - window + 1), y + 1))):
+            G = project(store, spec, years=span, **filters)
+            values = centrality(G, measure, backend=backend, seed=seed) if G.number_of_nodes() else {}
+            out[key + "scores"][y] = values
+            out[key + "ranks"][y] = rank(values, measure) if values else {}
+            sizes[key.rstrip("_") or "cumulative"] = {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
+        out["sizes"][y] = sizes
     return out
 
 

@@ -24,7 +24,7 @@ from .namespaces import HV, ID
 from .quotes import line_of
 
 __all__ = ["Cite", "SOURCE_PREFIX", "CITE_PARTS", "split_cites", "expand_citations", "refuse_quotes",
-           "key_phrases", "locator_key", "source_slug"]
+           "key_phrases", "locator_key", "source_slug", "citation_text", "citation_html", "safe_href"]
 
 SOURCE_PREFIX = str(ID["source/"])
 #: What a hv:cite [ … ] may say; anything else is a typo or belongs on the fact.
@@ -171,3 +171,50 @@ def _local(predicate) -> str:
 def _rel(node) -> str:
     text = str(node)
     return text[len(str(ID)):] if text.startswith(str(ID)) else text
+
+
+# --------------------------------------------------------------------------- showing citations
+
+def citation_text(citation: dict) -> str:
+    """One line of text for a citation: outlet (original outlet), date, locator: key phrase <URL>.
+
+    >>> citation_text({"outlet": "新浪黑龙江", "original_outlet": "黑龙江日报", "issued": "2018-05-08",
+    ...                "locator": "para 3", "key_phrase": "订单班", "url": "http://hlj.sina.com.cn/x.shtml"})
+    '新浪黑龙江（黑龙江日报） 2018-05-08, para 3: 订单班 <http://hlj.sina.com.cn/x.shtml>'
+    """
+    text = citation.get("outlet") or source_slug(URIRef(citation.get("source") or "")) or "?"
+    if citation.get("original_outlet"):
+        text += f"（{citation['original_outlet']}）"
+    if citation.get("issued"):
+        text += f" {citation['issued']}"
+    text += f", {citation.get('locator') or '?'}: {citation.get('key_phrase') or '?'}"
+    if citation.get("url"):
+        text += f" <{citation['url']}>"
+    return text
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` if it may become a link (http or https only), else None: other schemes
+    (javascript:, data:, file: …) are shown as plain text, never as links.
+
+    >>> safe_href("https://example.org/a"), safe_href("javascript:alert(1)"), safe_href(" HTTP://x.cn ")
+    ('https://example.org/a', None, 'HTTP://x.cn')
+    """
+    if not url:
+        return None
+    url = url.strip()
+    return url if re.match(r"^https?://[^\s<>\"']+$", url, re.IGNORECASE) else None
+
+
+def citation_html(citation: dict) -> str:
+    """A citation as HTML: escaped text, and its URL as a link only when it is http(s)
+    (``rel="noopener noreferrer"``, opening in a new tab); anything else stays plain text."""
+    from markupsafe import escape
+
+    body = dict(citation, url=None)
+    text = str(escape(citation_text(body)))
+    url = citation.get("url")
+    href = safe_href(url)
+    if href:
+        return (f'{text} <a href="{escape(href)}" rel="noopener noreferrer" target="_blank">{escape(href)}</a>')
+    return f"{text} {escape(url)}" if url else text

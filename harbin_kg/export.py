@@ -1,7 +1,7 @@
 """A projected network to files other tools read: GraphML, GEXF (Gephi, Cytoscape), CSV.
 
 Nodes keep ``label`` (zh), ``label_zh``, ``label_en``, ``kind``, ``placeholder``, any scores
-and ``community``; edges keep ``weight``, ``via``, relation kinds, years and quotes. GraphML and
+and ``community``; edges keep ``weight``, ``via``, relation kinds, years, quotes and citations. GraphML and
 GEXF cannot hold lists, so list-valued attributes are joined with :data:`SEPARATOR`; nested
 records (``facts``) become their labels and quotes. Output is deterministic: nodes and edges are
 sorted, no timestamps (networkx's GEXF ``lastmodifieddate`` is removed). CSV is UTF-8 with a BOM
@@ -64,6 +64,7 @@ def _flat_attrs(data: dict, node: bool) -> dict:
             out["facts_zh"] = SEPARATOR.join(f.get("label_zh") or f["relator"] for f in value)
             out["facts_en"] = SEPARATOR.join(f.get("label_en") or f["relator"] for f in value)
             out["quotes"] = SEPARATOR.join(q for f in value for q in f.get("quotes", []))
+            out["citations"] = SEPARATOR.join(c for f in value for c in f.get("citations", []))
             continue
         flat = _flat_value(key, value)
         if flat is not None:

@@ -1,11 +1,13 @@
 """Names of things: an entity's label in a chosen language, and finding an entity by name.
 
 Researchers name entities the way the article does (哈职院, 哈市, 省教育厅); every command that
-takes an entity resolves the name here, against IRIs, slugs, zh/en labels and aliases.
+takes an entity resolves the name here, against IRIs, slugs, zh/en labels and aliases from every
+source, with traditional characters matched to simplified ones (哈爾濱職業技術學院 finds 哈尔滨职业技术学院).
 """
 
 import difflib
 import unicodedata
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
@@ -74,9 +76,24 @@ def label(graph: Graph, node, lang: str = "zh") -> str:
     return local_name(node)
 
 
+@lru_cache(maxsize=1)
+def _to_simplified():
+    # OpenCC's t2s dictionaries (the opencc package from PyPI, C++ with bundled data, no
+    # network): pages from Hong Kong, Taiwan or older sites write 哈爾濱職業技術學院.
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
 def _normal(text: str) -> str:
-    # Full-width and half-width forms of the same name should match; case should not matter.
-    return unicodedata.normalize("NFKC", text).strip().casefold()
+    """The matching key of a name: full-width and half-width forms alike, case folded, and
+    traditional characters made simplified (哈爾濱 → 哈尔滨).
+
+    >>> _normal("哈爾濱職業技術學院") == _normal("哈尔滨职业技术学院")
+    True
+    """
+    text = unicodedata.normalize("NFKC", text).strip().casefold()
+    return _to_simplified()(text) if any(ord(c) > 0x2E7F for c in text) else text
 
 
 def name_index(graph: Graph) -> dict[str, set[URIRef]]:

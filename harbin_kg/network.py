@@ -31,8 +31,13 @@ are never linked through their date; every node keeps ``iri``, ``kind`` (class l
 ``kind_iri``, ``label_zh``, ``label_en`` (each falling back to the other, then to the local name)
 and ``placeholder``. Filters: relation kind, year (a relator is kept if its year — from
 ``hv:signedOn``/``hv:occurredOn``/``dcterms:issued``/membership dates — is in ``years``; undated
-relators are dropped while a year filter is on) and assertion status (``stated`` only by
-default; a participation counts only if both it and its relator have an allowed status).
+relators are dropped while a year filter is on), assertion status (``stated`` only by
+default; a participation counts only if both it and its relator have an allowed status),
+reliability (``min_reliability``: a fact with citations counts only if one of its cited pages is
+graded at least that high; facts quoted from a shipped text have no grade and always count) and
+scope (``"harbin"``: only organisations the build marked ``hv:inHarbinEcosystem``). Relator nodes
+and partnership facts carry ``citations``: one line of text per citation (outlet, date, locator,
+key phrase, URL), beside their ``quotes``.
 
 Everything is read with SPARQL SELECTs on a pyoxigraph Store (fast at a million triples);
 ``source`` may be a graph file path, a ``pyoxigraph.Store`` or an ``rdflib.Graph``.
@@ -63,7 +68,7 @@ __all__ = [
     "RELATION_KINDS", "HIERARCHY_KINDS", "DOCUMENT_KINDS", "STATUSES", "STATED", "Projection",
     "PROJECTIONS", "UnknownProjection", "EmptyProjection", "open_store", "data_version",
     "get_projection", "project", "two_mode", "one_mode", "hierarchy", "documents", "goals", "GOAL_KINDS",
-    "pathway_graph", "ecosystem", "relator_years", "GRAPH_IRI",
+    "pathway_graph", "ecosystem", "relator_years", "GRAPH_IRI", "RELIABILITY", "SCOPES", "citations_of",
 ]
 
 logger = logging.getLogger(__name__)
@@ -72,6 +77,10 @@ GRAPH_IRI = str(ID) + "graph/harbin-kg"
 STATUS_NS = PREFIXES["status"]
 STATED = "stated"
 STATUSES = ("stated", "inferred-context", "inferred-caption")
+#: Reliability grades of cited pages (the reliability scheme's skos:notation), lowest first.
+RELIABILITY = {"low": 1, "medium": 2, "high": 3}
+#: ``all``: every organisation; ``harbin``: those the build derived hv:inHarbinEcosystem for.
+SCOPES = ("all", "harbin")
 
 #: Relator kinds of the two-mode/partnership projections → the class that marks them
 #: (checked in this order, so a PilotProgramme is a pilot, not an initiative).
@@ -138,11 +147,23 @@ class Projection:
     weighting: str = "none"
     directed: bool = False
     description: str = ""
+    min_reliability: str | None = None
+    scope: str = "all"
 
     def with_filters(self, *, kinds: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
-                     years: Iterable[int] | None = None) -> "Projection":
+                     years: Iterable[int] | None = None, min_reliability: str | None = None,
+                     scope: str | None = None) -> "Projection":
         """The same projection with other filters (checked); ``None`` keeps the current value."""
         spec = self
+        if min_reliability is not None:
+            if min_reliability not in RELIABILITY:
+                raise UnknownProjection(
+                    f"Unknown reliability grade {min_reliability!r}; valid: {', '.join(RELIABILITY)}.")
+            spec = replace(spec, min_reliability=min_reliability)
+        if scope is not None:
+            if scope not in SCOPES:
+                raise UnknownProjection(f"Unknown scope {scope!r}; valid: {', '.join(SCOPES)}.")
+            spec = replace(spec, scope=scope)
         if kinds is not None:
             kinds = tuple(sorted(set(kinds)))
             valid = _valid_kinds(self.shape)
@@ -371,6 +392,39 @@ def _quotes(store: ox.Store, facts: Iterable[str]) -> dict[str, list[dict]]:
     return out
 
 
+def citations_of(store: ox.Store, facts: Iterable[str]) -> dict[str, list[dict]]:
+    """fact IRI → its citations (pages the project does not ship), ordered by page and locator.
+
+    Each is ``{"iri", "source", "url", "outlet", "original_outlet", "issued", "locator",
+    "key_phrase", "grade", "text"}``; ``grade`` is the page's reliability notation (0 if ungraded)
+    and ``text`` one readable line (:func:`harbin_kg.citations.citation_text`).
+    """
+    from .citations import citation_text, locator_key
+
+    out: dict[str, list[dict]] = defaultdict(list)
+    for chunk in _values(facts, 2000):
+        q = f"""SELECT ?f ?c ?s ?url ?outlet ?orig ?issued ?loc ?kp ?grade WHERE {{ VALUES ?f {{ {chunk} }}
+            ?f hv:evidence ?c . ?c hv:source ?s .
+            OPTIONAL {{ ?s schema:url ?url }} OPTIONAL {{ ?s hv:outlet ?outlet }}
+            OPTIONAL {{ ?s hv:originalOutlet ?orig }} OPTIONAL {{ ?s dcterms:issued ?issued }}
+            OPTIONAL {{ ?c hv:locator ?loc }} OPTIONAL {{ ?c hv:keyPhrase ?kp }}
+            OPTIONAL {{ ?s hv:reliability/skos:notation ?grade }} }}"""
+        for f, c, src, url, outlet, orig, issued, loc, kp, grade in _rows(store, q):
+            item = {"iri": c.value, "source": src.value, "url": _v(url), "outlet": _v(outlet),
+                    "original_outlet": _v(orig), "issued": _v(issued), "locator": _v(loc), "key_phrase": _v(kp),
+                    "grade": int(grade.value) if grade is not None and grade.value.isdigit() else 0}
+            item["text"] = citation_text(item)
+            if all(x["iri"] != item["iri"] for x in out[f.value]):
+                out[f.value].append(item)
+    for items in out.values():
+        items.sort(key=lambda c: (c["source"], locator_key(c["locator"] or ""), c["key_phrase"] or "", c["iri"]))
+    return dict(out)
+
+
+def _in_harbin(store: ox.Store) -> set[str]:
+    return {row[0].value for row in _rows(store, "SELECT ?o WHERE { ?o hv:inHarbinEcosystem true }")}
+
+
 _YEAR_OF = """OPTIONAL {{ {s} (hv:signedOn|hv:occurredOn|dcterms:issued|dcterms:date|schema:startDate) ?d0 .
       OPTIONAL {{ ?d0 (time:inXSDgYear|time:inXSDgYearMonth|time:inXSDDate|time:inXSDDateTimeStamp|time:inXSDDateTime) ?d1 }} }}"""
 
@@ -462,6 +516,8 @@ def _kept_participations(store: ox.Store, spec: Projection):
     for p in participations:
         if p["year"] is not None and relators[p["relator"]]["year"] is None:
             relators[p["relator"]]["year"] = p["year"]
+    reliable = _reliability_filter(store, spec, participations)
+    harbin = _in_harbin(store) if spec.scope == "harbin" else None
     kept = []
     for p in participations:
         r = relators[p["relator"]]
@@ -471,8 +527,26 @@ def _kept_participations(store: ox.Store, spec: Projection):
             continue
         if spec.years is not None and r["year"] not in spec.years:
             continue
+        if reliable is not None and not (reliable(p["part"]) and reliable(p["relator"])):
+            continue
+        if harbin is not None and p["agent"] not in harbin:
+            continue
         kept.append(p)
     return kept, relators
+
+
+def _reliability_filter(store: ox.Store, spec: Projection, participations: list[dict]):
+    """A test fact → bool for ``spec.min_reliability`` (None when there is no such filter).
+
+    A cited fact passes when its best cited page is graded at least the minimum; a fact with no
+    citation (quoted from a shipped text) has no page to grade and passes.
+    """
+    if not spec.min_reliability:
+        return None
+    need = RELIABILITY[spec.min_reliability]
+    facts = {p["part"] for p in participations} | {p["relator"] for p in participations}
+    cites = citations_of(store, facts)
+    return lambda fact: not cites.get(fact) or max(c["grade"] for c in cites[fact]) >= need
 
 
 def two_mode(source, spec: Projection | str = "two-mode") -> nx.Graph:
@@ -492,6 +566,7 @@ def two_mode(source, spec: Projection | str = "two-mode") -> nx.Graph:
     rels = set(by_relator)
     info = _node_info(store, agents | rels, closure)
     quotes = _quotes(store, rels | {p["part"] for p in kept})
+    cites = citations_of(store, rels | {p["part"] for p in kept})
     B = nx.Graph(**_metadata(spec, store))
     B.add_nodes_from((a, {**info[a], "bipartite": 0}) for a in sorted(agents))
     for r in sorted(rels):
@@ -499,16 +574,19 @@ def two_mode(source, spec: Projection | str = "two-mode") -> nx.Graph:
         # The relator's own quotes, then those of its participations (who took part), once each.
         evidence = {q["iri"]: q for f in [r] + [p["part"] for p in mine] for q in quotes.get(f, [])}
         ordered = sorted(evidence.values(), key=lambda q: (q["start"], q["iri"]))
+        cited = {c["iri"]: c for f in [r] + [p["part"] for p in mine] for c in cites.get(f, [])}
         B.add_node(r, **info[r], bipartite=1, relation=relators[r]["kind"], status=relators[r]["status"],
                    year=relators[r]["year"], n_parties=len({p["agent"] for p in mine}),
-                   quotes=[q["exact"] for q in ordered], quote_iris=[q["iri"] for q in ordered])
+                   quotes=[q["exact"] for q in ordered], quote_iris=[q["iri"] for q in ordered],
+                   citations=[c["text"] for c in cited.values()], citation_urls=[c["url"] or "" for c in cited.values()])
     for p in kept:
         if B.has_edge(p["agent"], p["relator"]):
             B.edges[p["agent"], p["relator"]]["roles"] = sorted(set(B.edges[p["agent"], p["relator"]]["roles"]) | p["roles"])
             continue
         B.add_edge(p["agent"], p["relator"], roles=sorted(p["roles"]), status=p["status"], participation=p["part"],
                    relation=relators[p["relator"]]["kind"],
-                   quotes=[q["exact"] for q in quotes.get(p["part"], [])])
+                   quotes=[q["exact"] for q in quotes.get(p["part"], [])],
+                   citations=[c["text"] for c in cites.get(p["part"], [])])
     B.graph["quotes"] = {f: qs for f, qs in quotes.items()}
     return B
 
@@ -547,7 +625,7 @@ def one_mode(B: nx.Graph, weighting: str = "newman") -> nx.Graph:
         fact = {"relator": r, "relation": rd.get("relation"), "label_zh": rd.get("label_zh", r),
                 "label_en": rd.get("label_en", r), "year": rd.get("year"), "status": rd.get("status"),
                 "n_parties": len(members), "quotes": list(rd.get("quotes", []))
-                or [q["exact"] for q in quotes.get(r, [])]}
+                or [q["exact"] for q in quotes.get(r, [])], "citations": list(rd.get("citations", []))}
         relation, year = fact["relation"], fact["year"]
         for pair in combinations(members, 2):
             e = pairs.get(pair)
@@ -642,9 +720,9 @@ def ecosystem(source, spec: Projection | str = "ecosystem") -> nx.DiGraph:
     spec = get_projection(spec)
     store = open_store(source)
     G = nx.DiGraph(**_metadata(spec, store))
-    two = two_mode(store, PROJECTIONS["two-mode"].with_filters(kinds=spec.kinds, statuses=spec.statuses)
-                   if spec.years is None else
-                   PROJECTIONS["two-mode"].with_filters(kinds=spec.kinds, statuses=spec.statuses, years=spec.years))
+    two = two_mode(store, PROJECTIONS["two-mode"].with_filters(
+        kinds=spec.kinds, statuses=spec.statuses, years=spec.years, min_reliability=spec.min_reliability,
+        scope=spec.scope))
     layers = [("two-mode", two, True), ("hierarchy", hierarchy(store), False),
               ("documents", documents(store), False),
               ("goals", goals(store, PROJECTIONS["goals"].with_filters(statuses=spec.statuses)), False),
@@ -665,7 +743,8 @@ def ecosystem(source, spec: Projection | str = "ecosystem") -> nx.DiGraph:
 
 
 def project(source, projection: Projection | str = "partnership", *, kinds: Collection[str] | None = None,
-            statuses: Collection[str] | None = None, years: Collection[int] | None = None) -> nx.Graph:
+            statuses: Collection[str] | None = None, years: Collection[int] | None = None,
+            min_reliability: str | None = None, scope: str | None = None) -> nx.Graph:
     """Build the named projection of ``source`` with optional filters.
 
     ``G.graph`` records ``projection``, the full ``spec`` (after filters) and ``data_version``,
@@ -673,7 +752,8 @@ def project(source, projection: Projection | str = "partnership", *, kinds: Coll
 
     Raises :class:`UnknownProjection` for an unknown name or kind.
     """
-    spec = get_projection(projection).with_filters(kinds=kinds, statuses=statuses, years=years)
+    spec = get_projection(projection).with_filters(kinds=kinds, statuses=statuses, years=years,
+                                                   min_reliability=min_reliability, scope=scope)
     store = open_store(source)
     if spec.shape == "two-mode":
         return two_mode(store, spec)

@@ -32,6 +32,7 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
 _EVIDENCE = PREFIXES["hv"] + "evidence"
 _OA = "http://www.w3.org/ns/oa#"
+_CITATION = PREFIXES["hv"] + "Citation"
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*(?:/[A-Za-z0-9][A-Za-z0-9._~-]*)*")
 _MAP_NEIGHBOURS = 24
 Link = Callable[[str, str], "str | None"]  # (target IRI, IRI of the page) → href or None
@@ -93,7 +94,7 @@ class Site:
         for holder in holders:
             for ev in self.store.quads_for_pattern(holder, ox.NamedNode(_EVIDENCE), None):
                 quote = ev.object
-                if quote.value in seen:
+                if quote.value in seen or self._is_citation(quote):
                     continue
                 seen.add(quote.value)
                 entry = {"iri": quote.value, "fact": holder.value, "exact": "", "prefix": "", "suffix": ""}
@@ -102,6 +103,25 @@ class Site:
                         for lit in self.store.quads_for_pattern(sel.object, ox.NamedNode(_OA + key), None):
                             entry[key] = lit.object.value
                 out.append(entry)
+        return out
+
+    def _is_citation(self, node) -> bool:
+        return any(True for _ in self.store.quads_for_pattern(node, ox.NamedNode(_RDF_TYPE), ox.NamedNode(_CITATION)))
+
+    def citations(self, iri: str) -> list[dict]:
+        """Citations (pages the project does not ship) of the entity and of the facts that point at it."""
+        from .network import citations_of
+
+        node = ox.NamedNode(iri)
+        holders = [iri] + sorted({q.subject.value for q in self.store.quads_for_pattern(None, None, node)
+                                  if isinstance(q.subject, ox.NamedNode)})
+        found = citations_of(self.store, holders)
+        seen, out = set(), []
+        for holder in holders:
+            for citation in found.get(holder, []):
+                if citation["iri"] not in seen:
+                    seen.add(citation["iri"])
+                    out.append({**citation, "fact": holder})
         return out
 
     def entity_rdf(self, iri: str, media_type: str) -> bytes:
@@ -187,6 +207,18 @@ class Site:
                              f'<span class="ctx">{_e(quote["suffix"])}…</span><footer>'
                              + self._term(ox.NamedNode(quote["iri"]), iri, link) + "</footer></blockquote>")
             parts.append("</section>")
+        citations = self.citations(iri)
+        if citations:
+            from .citations import citation_html
+
+            # Text first, then the page's URL: a link only for http(s), opening with
+            # rel="noopener noreferrer"; any other scheme stays plain text.
+            parts.append('<section class="citations"><h2>网页引用 Citations</h2><ul>')
+            for citation in citations:
+                parts.append(f'<li>{citation_html(citation)}<footer>'
+                             + self._term(ox.NamedNode(citation["fact"]), iri, link) + " · "
+                             + self._term(ox.NamedNode(citation["source"]), iri, link) + "</footer></li>")
+            parts.append("</ul></section>")
         parts.append("</body></html>\n")
         return "".join(parts)
 

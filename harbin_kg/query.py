@@ -209,9 +209,9 @@ def _resolve(loaded: LoadedGraph, name: str, within: str) -> URIRef:
 
 
 def _normal_name(text: str) -> str:
-    import unicodedata
+    from .labels import _normal
 
-    return unicodedata.normalize("NFKC", text).strip().casefold()
+    return _normal(text)
 
 
 def _looks_like_iri(value) -> bool:

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from .namespaces import PREFIXES
 from .store import load_store
 
-__all__ = ["ClassCount", "Stats", "graph_stats"]
+__all__ = ["ClassCount", "Stats", "graph_stats", "Coverage", "coverage"]
 
 _PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
@@ -89,3 +89,108 @@ def graph_stats(source: "Path | ox.Store") -> Stats:
     totals = next(iter(store.query(_TOTALS)))
     return Stats(triples=len(store), classes=classes, statuses=statuses, quotes=int(totals["quotes"].value),
                  sources=int(totals["sources"].value), data_version=_value(totals["dataVersion"]))
+
+
+# --------------------------------------------------------------------------- coverage (issue 11)
+
+_ORG = 'FILTER(STRSTARTS(STR(?o), "https://w3id.org/hrbvet/id/org/") && !CONTAINS(STRAFTER(STR(?o), "/id/org/"), "/"))'
+
+_YEAR = """?d (time:inXSDgYear|time:inXSDgYearMonth|time:inXSDDate) ?t . BIND(xsd:integer(SUBSTR(STR(?t), 1, 4)) AS ?y)"""
+
+_BY_SOURCE_TYPE = _PREFIXES + """
+SELECT ?type (COUNT(DISTINCT ?s) AS ?n) (SAMPLE(?zh0) AS ?zh) (SAMPLE(?en0) AS ?en) WHERE {
+  { ?s a hv:CitedSource . OPTIONAL { ?s hv:sourceType ?type0 } }
+  UNION { ?s a hv:SourceText }
+  BIND(COALESCE(?type0, IF(EXISTS { ?s a hv:SourceText }, "shipped", "none")) AS ?type)
+  OPTIONAL { ?type0 skos:prefLabel ?zh0 FILTER(LANG(?zh0) = "zh") }
+  OPTIONAL { ?type0 skos:prefLabel ?en0 FILTER(LANG(?en0) = "en") }
+} GROUP BY ?type ORDER BY DESC(?n) ?type
+"""
+
+# Named ties with both parties: a relator with two or more named agents, or a consortium membership
+# (member and consortium are both named by definition).
+_TIES = _PREFIXES + """
+SELECT ?tie (MIN(?y0) AS ?year) WHERE {
+  {
+    SELECT ?tie WHERE { ?p hv:relator ?tie ; hv:agent ?a . } GROUP BY ?tie HAVING (COUNT(DISTINCT ?a) >= 2)
+  } UNION {
+    ?tie org:member ?m ; org:organization ?c .
+  }
+  OPTIONAL {
+    { ?tie (hv:signedOn|hv:occurredOn|dcterms:date) ?d } UNION { ?tie org:memberDuring/time:hasBeginning ?d }
+    ?d (time:inXSDgYear|time:inXSDgYearMonth|time:inXSDDate) ?t . BIND(xsd:integer(SUBSTR(STR(?t), 1, 4)) AS ?y0)
+  }
+} GROUP BY ?tie
+"""
+
+_FIGURES = _PREFIXES + """
+SELECT ?obs (MIN(?y0) AS ?year) WHERE {
+  ?obs a hv:StatObservation ; sdmx-measure:obsValue ?v .
+  OPTIONAL { ?obs sdmx-dimension:refPeriod ?d .
+    ?d (time:inXSDgYear|time:inXSDgYearMonth|time:inXSDDate) ?t . BIND(xsd:integer(SUBSTR(STR(?t), 1, 4)) AS ?y0) }
+} GROUP BY ?obs
+"""
+
+_SOURCE_YEARS = _PREFIXES + """
+SELECT ?s (MIN(?y0) AS ?year) WHERE {
+  ?s a hv:CitedSource . OPTIONAL { ?s dcterms:issued ?t . BIND(xsd:integer(SUBSTR(STR(?t), 1, 4)) AS ?y0) }
+} GROUP BY ?s
+"""
+
+_ORGANISATIONS = _PREFIXES + """
+SELECT (COUNT(DISTINCT ?o) AS ?n) (COUNT(DISTINCT ?h) AS ?harbin) WHERE {
+  ?o a ?c . """ + _ORG + """
+  OPTIONAL { ?o hv:inHarbinEcosystem true . BIND(?o AS ?h) }
+}
+"""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the evidence covers: sources by type, organisations, named ties and dated figures,
+    and per year (publication year of cited pages, year of ties and of figures)."""
+
+    by_source_type: tuple[ClassCount, ...]
+    sources: int
+    cited_sources: int
+    organisations: int
+    organisations_in_harbin: int
+    named_ties: int
+    dated_ties: int
+    figures: int
+    dated_figures: int
+    by_year: tuple[tuple[int, int, int, int], ...]  # (year, sources, ties, figures)
+
+    def to_dict(self) -> dict:
+        return {"by_source_type": [c.__dict__ for c in self.by_source_type], "sources": self.sources,
+                "cited_sources": self.cited_sources, "organisations": self.organisations,
+                "organisations_in_harbin": self.organisations_in_harbin, "named_ties": self.named_ties,
+                "dated_ties": self.dated_ties, "figures": self.figures, "dated_figures": self.dated_figures,
+                "by_year": [{"year": y, "sources": s, "ties": t, "figures": f} for y, s, t, f in self.by_year]}
+
+
+def _years(store, query: str) -> list[int | None]:
+    return [None if r["year"] is None else int(r["year"].value) for r in store.query(query)]
+
+
+def coverage(source: "Path | ox.Store") -> Coverage:
+    """Counts of sources (by type), organisations, named ties and dated figures, by year."""
+    store = source if isinstance(source, ox.Store) else load_store(Path(source))
+    types = []
+    for r in store.query(_BY_SOURCE_TYPE):
+        code = r["type"].value
+        zh, en = _value(r["zh"]), _value(r["en"])
+        if code == "shipped":
+            zh, en = "随项目提供的来源文本", "shipped source text"
+        elif code == "none":
+            zh, en = "未注明类型", "no source type"
+        types.append(ClassCount(code, zh, en, int(r["n"].value), False))
+    ties, figures, pages = _years(store, _TIES), _years(store, _FIGURES), _years(store, _SOURCE_YEARS)
+    orgs = next(iter(store.query(_ORGANISATIONS)))
+    years = sorted({y for y in ties + figures + pages if y is not None})
+    by_year = tuple((y, pages.count(y), ties.count(y), figures.count(y)) for y in years)
+    return Coverage(
+        by_source_type=tuple(types), sources=sum(t.count for t in types), cited_sources=len(pages),
+        organisations=int(orgs["n"].value), organisations_in_harbin=int(orgs["harbin"].value),
+        named_ties=len(ties), dated_ties=sum(y is not None for y in ties),
+        figures=len(figures), dated_figures=sum(y is not None for y in figures), by_year=by_year)

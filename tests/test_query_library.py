@@ -223,6 +223,44 @@ def check_sources(r):
     assert row["characters"] == "4004" and int(row["quotes"]) > 50
 
 
+
+# --- issue 11: queries over cited facts. The seed alone has one source and no disagreement, so these
+# checks hold on any graph; tests/test_queries_web.py checks their exact answers on the web fixture.
+def check_conflicts(r):
+    groups = {}
+    for row in rows(r, "en"):
+        groups.setdefault((row["indicator"], row["scope"], row["time"], row["unit"]), set()).add(row["value"])
+        assert row["source"], row  # every conflicting figure shows its evidence
+    assert all(len(values) > 1 for values in groups.values()), groups
+
+
+def check_corroboration(r):
+    row = next(x for x in rows(r) if x["fact"] == "厅市共建龙江职业教育创新发展样板战略合作协议")
+    assert int(row["sources"]) >= 1 and int(row["evidence"]) >= 1 and row["kind"] == "协议"
+
+
+def check_partners_over_time(r):
+    partners = {(x["partner"], x["year"]) for x in rows(r)}
+    assert ("黑龙江省教育厅", "2023") in partners
+    years = [x["year"] for x in rows(r)]
+    assert years == sorted(years)
+
+
+def check_consortium_joins(r):
+    for row in rows(r):
+        assert row["consortium"] == "数字经济省域市域产教联合体" and row["member"] and row["year"]
+
+
+def check_figures_over_years(r):
+    assert ("2024", "43", "43所") in {(x["year"], x["value"], x["reportedText"]) for x in rows(r)}
+    assert column(r, "indicator") == {"市属普通中专、职业高中（职教中心）"}
+
+
+def check_citations(r):
+    quotes = [x for x in rows(r) if x["kind"] == "quote 原文引文"]
+    assert {x["keyPhrase"] for x in quotes} >= {"哈职院“升本”通过教育部验收"}
+    assert all(x["locator"].startswith("chars ") for x in quotes)
+
 CHECKS = {name[len("check_"):].replace("_", "-"): check for name, check in globals().items() if name.startswith("check_")}
 
 

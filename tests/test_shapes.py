@@ -546,11 +546,11 @@ CASES: dict[str, tuple[str, list[Result]]] = {
     # (11) organisation IRIs, owl:sameAs, placeholders
     "organisation-iri-with-underscore": (
         'INSERT DATA { <org/harbin_university> a hv:UndergraduateInstitution ; '
-        'skos:prefLabel "哈尔滨学院"@zh , "Harbin University"@en }',
+        'skos:prefLabel "哈尔滨学院"@zh , "Harbin University"@en ; hv:evidence <quote/seed-article/104-137> }',
         [expect("<org/harbin_university>", "OrganizationShape", "Pattern")]),
     "organisation-iri-outside-org": (
         'INSERT DATA { <school/harbin-university> a hv:UndergraduateInstitution ; '
-        'skos:prefLabel "哈尔滨学院"@zh , "Harbin University"@en }',
+        'skos:prefLabel "哈尔滨学院"@zh , "Harbin University"@en ; hv:evidence <quote/seed-article/104-137> }',
         [expect("<school/harbin-university>", "OrganizationShape", "Pattern")]),
     "organisation-with-sameas": (
         "INSERT DATA { <org/harbin-municipal-government> owl:sameAs wd:Q42956 }",

@@ -16,7 +16,7 @@ import click
 from . import cli, echo_err, endpoint_option, graph_argument, names_graph, open_source, resolve_graph_path
 from ..centrality import MEASURES
 from ..errors import HarbinKGError
-from ..network import PROJECTIONS, RELATION_KINDS, STATED, STATUSES
+from ..network import PROJECTIONS, RELATION_KINDS, RELIABILITY, SCOPES, STATED, STATUSES
 
 _FORMATS = ["table", "csv", "json"]
 
@@ -32,6 +32,14 @@ kind_option = click.option("--kind", "kinds", multiple=True, type=click.Choice(l
                            help="Only these relation kinds (repeatable).")
 year_option = click.option("--year", "years", multiple=True, type=int,
                            help="Only relators dated in these years (repeatable; undated ones drop out).")
+reliability_option = click.option(
+    "--min-reliability", type=click.Choice(list(RELIABILITY)), default=None,
+    help="Only cited facts with at least one page graded this reliable (low < medium < high); "
+         "facts quoted from the shipped seed text always count.")
+scope_option = click.option(
+    "--scope", type=click.Choice(list(SCOPES)), default="all", show_default=True,
+    help="harbin: only organisations of the Harbin ecosystem (in Harbin, or acting on Harbin "
+         "organisations; derived by the build as hv:inHarbinEcosystem).")
 backend_option = click.option("--backend", type=click.Choice(["auto", "networkx", "igraph"]), default="auto",
                               show_default=True, help="auto = igraph from 2,000 nodes on.")
 
@@ -40,19 +48,24 @@ def _format_option(choices=_FORMATS, default="table"):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True)
 
 
-def _project(graph, projection, include_inferred, kinds=(), years=(), endpoint=None):
+def _project(graph, projection, include_inferred, kinds=(), years=(), endpoint=None, min_reliability=None,
+             scope="all"):
     from ..network import EmptyProjection, open_store, project
 
     path = open_source(graph, endpoint)
     store = open_store(path)
     statuses = STATUSES if include_inferred else (STATED,)
     shape = PROJECTIONS[projection].shape
+    partnerships = shape in ("two-mode", "one-mode", "ecosystem")
     G = project(store, projection, statuses=statuses,
-                kinds=kinds or None if shape in ("two-mode", "one-mode", "ecosystem") else None,
-                years=years or None)
+                kinds=kinds or None if partnerships else None,
+                years=years or None, min_reliability=min_reliability if partnerships else None,
+                scope=scope if partnerships else None)
     if G.number_of_nodes() == 0:
         filters = [f"statuses {'/'.join(statuses)}"] + ([f"kinds {', '.join(kinds)}"] if kinds else []) \
-            + ([f"years {', '.join(map(str, years))}"] if years else [])
+            + ([f"years {', '.join(map(str, years))}"] if years else []) \
+            + ([f"min reliability {min_reliability}"] if min_reliability else []) \
+            + ([f"scope {scope}"] if scope != "all" else [])
         raise EmptyProjection(
             f"The {projection} projection of {path} is empty with these filters ({'; '.join(filters)}): "
             "nothing to rank (投影为空). "
@@ -70,7 +83,8 @@ def _echo_provenance(prov: dict) -> None:
     spec = prov["spec"] or {}
     echo_err(f"data version {prov['data_version']} · projection {prov['projection']} "
              f"(kinds {','.join(spec.get('kinds', [])) or '-'}; statuses {','.join(spec.get('statuses', []))}; "
-             f"years {spec.get('years') or 'all'}; weighting {spec.get('weighting')}) · seed {prov['seed']}")
+             f"years {spec.get('years') or 'all'}; weighting {spec.get('weighting')}; "
+             f"min reliability {spec.get('min_reliability') or '-'}; scope {spec.get('scope') or 'all'}) · seed {prov['seed']}")
     echo_err("parameters " + json.dumps(prov["parameters"], ensure_ascii=False, sort_keys=True))
 
 
@@ -97,18 +111,23 @@ def _fmt(value) -> str:
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, help="Rows to show (0 = all).")
 @_format_option()
 @click.option("--explain", "entity", metavar="ENTITY",
-              help="List the facts and quotes behind ENTITY's score (a name such as 哈职院, a slug or an IRI).")
-@click.option("--by-year", is_flag=True, help="Ranks year by year (cumulative network up to each year).")
+              help="List the facts, quotes and citations behind ENTITY's score (a name such as 哈职院, a slug or an IRI).")
+@click.option("--by-year", is_flag=True, help="Ranks year by year: on the cumulative network up to each year "
+              "and on the windowed network of the last --window years; undated ties are listed apart.")
+@click.option("--window", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Years per windowed network with --by-year (3: 2019–2021 for 2021).")
 @inferred_option
 @kind_option
 @year_option
+@reliability_option
+@scope_option
 @seed_option
 @backend_option
 @click.option("--save-rdf", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every measure as an analysis graph (.ttl or .trig) for SPARQL.")
 @endpoint_option
-def centrality(graph, measure, projection, top, fmt, entity, by_year, include_inferred, kinds, years, seed,
-               backend, save_rdf, endpoint):
+def centrality(graph, measure, projection, top, fmt, entity, by_year, window, include_inferred, kinds, years,
+               min_reliability, scope, seed, backend, save_rdf, endpoint):
     """Rank organisations by a centrality measure (中心性排名), with zh/en names.
 
     Measures: degree, weighted_degree, betweenness, closeness, eigenvector, pagerank,
@@ -119,17 +138,19 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, include_in
         harbin-kg centrality --measure betweenness --top 10
         harbin-kg centrality --explain 省教育厅
         harbin-kg centrality --by-year --measure degree --format csv
+        harbin-kg centrality --scope harbin --min-reliability medium --by-year --window 3
         harbin-kg centrality build/harbin.ttl --include-inferred --save-rdf build/analysis.ttl
         harbin-kg centrality --endpoint http://127.0.0.1:7878/query
     """
     from ..centrality import by_year as ranks_by_year
     from ..centrality import compute, explain, rank
 
-    path, store, G = _project(graph, projection, include_inferred, kinds, years, endpoint)
+    path, store, G = _project(graph, projection, include_inferred, kinds, years, endpoint, min_reliability, scope)
     if entity:
         return _explain(path, G, entity, fmt, explain)
     if by_year:
-        return _by_year(store, G, measure, projection, include_inferred, backend, seed, top, fmt, ranks_by_year)
+        return _by_year(store, G, measure, projection, include_inferred, backend, seed, top, fmt, ranks_by_year,
+                        window=window, min_reliability=min_reliability, scope=scope)
     scores = compute(G, list(MEASURES) if save_rdf else sorted({measure, "degree", "weighted_degree"}),
                      backend=backend, seed=seed)
     values = scores.values[measure]
@@ -189,14 +210,18 @@ def _explain(path, G, entity, fmt, explain):
                          f"<{fact['relator']}>")
             for quote in fact.get("quotes", []):
                 lines.append(f"        “{quote}”".replace("\n", "⏎"))
+            for citation in fact.get("citations", []):
+                lines.append(f"        cited 引用: {citation}".replace("\n", "⏎"))
     if not result["ties"]:
         lines.append("  no partners in this projection: every score is its isolate value (0).")
     click.echo("\n".join(lines))
 
 
-def _by_year(store, G, measure, projection, include_inferred, backend, seed, top, fmt, ranks_by_year):
+def _by_year(store, G, measure, projection, include_inferred, backend, seed, top, fmt, ranks_by_year, *,
+             window=3, min_reliability=None, scope="all"):
     result = ranks_by_year(store, measure, projection=projection,
-                           statuses=STATUSES if include_inferred else (STATED,), backend=backend, seed=seed)
+                           statuses=STATUSES if include_inferred else (STATED,), backend=backend, seed=seed,
+                           window=window, min_reliability=min_reliability, scope=scope)
     if not result["years"]:
         raise HarbinKGError(f"No dated relators in the {projection} projection: there is nothing to show by year.")
     last = result["years"][-1]
@@ -205,27 +230,43 @@ def _by_year(store, G, measure, projection, include_inferred, backend, seed, top
     order = sorted(final, key=lambda v: (final[v], str(v)))
     if top:
         order = order[:top]
-    prov = {**_provenance(G, {"backend": backend, "seed": seed, "cumulative": True}),
+    prov = {**_provenance(G, {"backend": backend, "seed": seed, "cumulative": True, "window": window}),
             "undated_relators": result["undated"]}
+    years = result["years"]
     if fmt == "json":
-        click.echo(json.dumps({**prov, "measure": measure, "years": result["years"],
+        click.echo(json.dumps({**prov, "measure": measure, "years": years,
                                "scores": {str(y): s for y, s in result["scores"].items()},
-                               "ranks": {str(y): r for y, r in result["ranks"].items()}},
+                               "ranks": {str(y): r for y, r in result["ranks"].items()},
+                               "window_scores": {str(y): s for y, s in result["window_scores"].items()},
+                               "window_ranks": {str(y): r for y, r in result["window_ranks"].items()},
+                               "sizes": {str(y): s for y, s in result["sizes"].items()},
+                               "undated": [{"relator": r, "label_zh": result["undated_labels"][r][0],
+                                            "label_en": result["undated_labels"][r][1]} for r in result["undated"]]},
                               ensure_ascii=False, indent=2))
         return
     _echo_provenance(prov)
+    for y in years:
+        size = result["sizes"][y]
+        echo_err(f"{y}: cumulative {size['cumulative']['nodes']} nodes / {size['cumulative']['edges']} ties; "
+                 f"window {max(years[0], y - window + 1)}–{y} {size['window']['nodes']} nodes / {size['window']['edges']} ties")
     if result["undated"]:
-        echo_err(f"{len(result['undated'])} undated relator(s) are left out of every year: "
-                 + ", ".join(r.rsplit('/', 1)[-1] for r in result["undated"]))
-    headers = ["名称", "name"] + [f"{y} rank" for y in result["years"]]
+        echo_err(f"{len(result['undated'])} undated relator(s) are left out of every year (未注明年份，不计入任何年份): "
+                 + "; ".join(f"{result['undated_labels'][r][0]} <{r.rsplit('/', 1)[-1]}>" for r in result["undated"]))
+    headers = ["名称", "name"] + [f"{y} rank" for y in years]
     rows = [[names.get(v, (v, v))[0], names.get(v, (v, v))[1]]
-            + [result["ranks"][y].get(v, "—") for y in result["years"]] for v in order]
+            + [result["ranks"][y].get(v, "—") for y in years] for v in order]
+    window_rows = [[names.get(v, (v, v))[0], names.get(v, (v, v))[1]]
+                   + [result["window_ranks"][y].get(v, "—") for y in years] for v in order]
     if fmt == "csv":
-        click.echo(_csv(headers + ["iri"], [r + [v] for r, v in zip(rows, order)]), nl=False)
+        # One table: the cumulative ranks, then the windowed ones (column "YEAR window rank").
+        click.echo(_csv(headers + [f"{y} window rank" for y in years] + ["iri"],
+                        [r + w[2:] + [v] for r, w, v in zip(rows, window_rows, order)]), nl=False)
         return
     from ..tables import render_table
 
-    click.echo(render_table(headers, rows, align="<<" + ">" * len(result["years"])))
+    click.echo(render_table(headers, rows, align="<<" + ">" * len(years)))
+    click.echo(f"\nWindowed 滑动窗口 ({window} year(s) ending each year; ranks within that window):")
+    click.echo(render_table(headers, window_rows, align="<<" + ">" * len(years)))
 
 
 @cli.command()
@@ -236,9 +277,11 @@ def _by_year(store, G, measure, projection, include_inferred, backend, seed, top
               help="Louvain runs (seeds SEED … SEED+RUNS-1) for the stability figures.")
 @click.option("--resolution", type=float, default=1.0, show_default=True, help="Louvain resolution.")
 @inferred_option
+@reliability_option
+@scope_option
 @backend_option
 @_format_option()
-def communities(graph, projection, seed, runs, resolution, include_inferred, backend, fmt):
+def communities(graph, projection, seed, runs, resolution, include_inferred, min_reliability, scope, backend, fmt):
     """Groups of organisations that work together (Louvain 社群), with their stability.
 
     Stability: mean adjusted Rand index of runs with other seeds against the reported
@@ -250,7 +293,7 @@ def communities(graph, projection, seed, runs, resolution, include_inferred, bac
     """
     from ..centrality import communities as find
 
-    _, _, G = _project(graph, projection, include_inferred)
+    _, _, G = _project(graph, projection, include_inferred, min_reliability=min_reliability, scope=scope)
     result = find(G, seed=seed, runs=runs, resolution=resolution, backend=backend)
     prov = _provenance(G, result["parameters"])
     groups = []
@@ -283,14 +326,16 @@ def communities(graph, projection, seed, runs, resolution, include_inferred, bac
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="File to write.")
 @projection_option
 @inferred_option
+@reliability_option
+@scope_option
 @seed_option
 @backend_option
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
-def export(graph, fmt, output, projection, include_inferred, seed, backend, force):
+def export(graph, fmt, output, projection, include_inferred, min_reliability, scope, seed, backend, force):
     """Write a projection with scores and communities for Gephi, Cytoscape or a spreadsheet.
 
     Nodes carry label (zh), label_zh, label_en, kind, placeholder, every measure, community
-    and community_stability; edges weight, via, relations, years and quotes. Lists are joined
+    and community_stability; edges weight, via, relations, years, quotes and citations. Lists are joined
     with " | " (GraphML cannot hold lists). CSV is UTF-8 with BOM.
 
     \b
@@ -301,7 +346,7 @@ def export(graph, fmt, output, projection, include_inferred, seed, backend, forc
     from ..centrality import compute
     from ..export import annotate, write_export
 
-    _, _, G = _project(graph, projection, include_inferred)
+    _, _, G = _project(graph, projection, include_inferred, min_reliability=min_reliability, scope=scope)
     scores = compute(G, backend=backend, seed=seed)
     com = find(G, seed=seed, backend=backend) if G.number_of_nodes() else None
     written = write_export(annotate(G, scores.values, com), fmt, output, force=force)

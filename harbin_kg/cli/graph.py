@@ -84,9 +84,10 @@ def validate(graph, shapes, warnings):
 @graph_argument
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def stats(graph, fmt):
-    """Count what GRAPH holds: entities per class, facts per kind, sources, quotes.
+    """Count what GRAPH holds: entities per class, facts per kind, sources by type and by year,
+    organisations, named ties with both parties, dated figures, quotes.
 
-    统计图谱：各类实体与事实的数量、来源与引文。
+    统计图谱：各类实体与事实的数量，按来源类型与年份的统计，机构、双方具名的合作关系与有年份的统计数字。
 
     \b
         harbin-kg stats
@@ -96,13 +97,18 @@ def stats(graph, fmt):
 
     from ..stats import graph_stats
 
-    result = graph_stats(resolve_graph_path(graph))
+    from ..stats import coverage
+
+    path = resolve_graph_path(graph)
+    result = graph_stats(path)
+    cover = coverage(path)
     if fmt == "json":
         payload = {
             "triples": result.triples, "quotes": result.quotes, "sources": result.sources,
             "data_version": result.data_version,
             "classes": [c.__dict__ for c in result.classes],
             "assertion_status": [c.__dict__ for c in result.statuses],
+            "coverage": cover.to_dict(),
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
@@ -116,5 +122,15 @@ def stats(graph, fmt):
     click.echo(render_table(["类 kind", "kind", "n"], rows(result.facts), align="<<>"))
     click.echo("\nAssertion status 断言状态")
     click.echo(render_table(["状态", "status", "n"], rows(result.statuses), align="<<>"))
-    click.echo(f"\n{result.triples} triples 三元组 · {result.quotes} quotes 引文 · "
-               f"{result.sources} source text(s) 来源 · data version 数据版本 {result.data_version}")
+    click.echo("\nSources by type 来源类型")
+    click.echo(render_table(["类型", "source type", "n"], rows(cover.by_source_type), align="<<>"))
+    click.echo("\nBy year 按年份 (sources: publication year of cited pages; ties: named ties with both parties; "
+               "figures: reference year)")
+    click.echo(render_table(["year 年份", "sources 来源", "ties 合作关系", "figures 数字"],
+                            [list(row) for row in cover.by_year], align=">>>>"))
+    click.echo(f"\nSources 来源 {cover.sources} ({cover.cited_sources} cited pages 网页) · "
+               f"organisations 机构 {cover.organisations} ({cover.organisations_in_harbin} in the Harbin ecosystem 哈尔滨生态) · "
+               f"named ties with both parties 双方具名的合作关系 {cover.named_ties} ({cover.dated_ties} dated 有年份) · "
+               f"figures 统计数字 {cover.figures} ({cover.dated_figures} dated 有年份)")
+    click.echo(f"{result.triples} triples 三元组 · {result.quotes} quotes 引文 · "
+               f"{result.sources} source text(s) 来源文本 · data version 数据版本 {result.data_version}")
