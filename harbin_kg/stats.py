@@ -127,7 +127,7 @@ SELECT ?tie (MIN(?y0) AS ?year) WHERE {
     ?tie org:member ?m ; org:organization ?c .
   }
   OPTIONAL {
-    { ?tie (hv:signedOn|hv:occurredOn|dcterms:date) ?d } UNION { ?tie org:memberDuring/time:hasBeginning ?d }
+    { ?tie (hv:signedOn|hv:occurredOn|dcterms:date|schema:startDate) ?d } UNION { ?tie org:memberDuring/time:hasBeginning ?d }
     ?d (time:inXSDgYear|time:inXSDgYearMonth|time:inXSDDate) ?t . BIND(xsd:integer(SUBSTR(STR(?t), 1, 4)) AS ?y0)
   }
 } GROUP BY ?tie

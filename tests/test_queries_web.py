@@ -63,8 +63,10 @@ def test_consortium_joins(loaded):
     result = run_query(loaded, "consortium-joins")
     # seed entities by IRI (their labels belong to the seed's curators)
     assert [str(row[0]) for row in result.rows] == ["https://w3id.org/hrbvet/id/org/digital-economy-chanjiao-lianheti"]
-    assert [(x["year"], x["member"], x["role"], x["sources"]) for x in rows(result)] == [
-        ("2023", "Fixture Vocational College (test fixture)", "member", "1")]
+    assert [(x["year"], x["yearOf"], x["member"], x["role"]) for x in rows(result)] == [
+        ("2023", "membership start 入会", "Fixture Vocational College (test fixture)", "member")]
+    one = run_query(loaded, "consortium-joins", {"consortium": "org/digital-economy-chanjiao-lianheti"})
+    assert len(one) == 1 and len(run_query(loaded, "consortium-joins", {"consortium": "冰雪体育产教融合共同体"})) == 0
 
 
 def test_figures_over_years(loaded):

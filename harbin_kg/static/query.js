@@ -56,6 +56,13 @@
         return td;
       }
       td.appendChild(a);
+    } else if (term.datatype === "http://www.w3.org/2001/XMLSchema#anyURI" && /^https?:\/\/[^\s<>"']+$/i.test(term.value)) {
+      // A cited page's URL (schema:url) is a literal: link it only for http(s), never other schemes.
+      var link = document.createElement("a");
+      link.textContent = term.value;
+      link.href = term.value;
+      link.rel = "noopener noreferrer";
+      td.appendChild(link);
     } else {
       td.textContent = term.value;
       if (term["xml:lang"]) {
