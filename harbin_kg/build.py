@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from . import __version__
 from .errors import DataError, QueryError
@@ -388,6 +388,7 @@ def _read_web(paths: Paths, declared: set[URIRef], expanded: dict[Path, Graph], 
         _check_iris(path, raw)
         _check_terms(path, raw, declared)
         refuse_quotes(path, raw)
+        _require_citations(path, raw)
         graph, parents = skolemize(path, raw, leave=(HV.cite,))
         graph, cites = split_cites(path, graph)
         all_cites += cites
@@ -398,6 +399,21 @@ def _read_web(paths: Paths, declared: set[URIRef], expanded: dict[Path, Graph], 
         _check_verbatim(path, graph, phrases, parents, cited=True)
         expanded[path] = graph + citation_graphs.get(path, Graph())
     return sorted(set(cited_sources))
+
+
+def _require_citations(path: Path, graph: Graph) -> None:
+    """Every entity and fact a facts/web file defines cites a page (dates and periods need not:
+    they belong to the fact that cites)."""
+    for subject in sorted(set(graph.subjects(RDF.type))):
+        if not isinstance(subject, URIRef) or (subject, HV.cite, None) in graph:
+            continue
+        if any(str(t).startswith(str(TIME)) for t in graph.objects(subject, RDF.type)):
+            continue
+        raise DataError(
+            f"{path}, line {line_of(path, _rel(subject))}: <{_rel(subject)}> has no hv:cite; every entity and "
+            "fact in data/facts/web/ cites the page it comes from: hv:cite [ hv:source <source/…> ; "
+            'hv:locator "para N" ; hv:keyPhrase "…" ] (网页事实与实体须注明出处).'
+        )
 
 
 def _describe_build(graph: Graph, paths: Paths, sources: dict[str, Source], cited_sources=()) -> None:

@@ -158,3 +158,11 @@ def test_an_unknown_term_in_a_web_file_is_refused(web_project):
     with pytest.raises(DataError) as error:
         build(web_project)
     assert str(path) in str(error.value) and "unknown term" in str(error.value)
+
+
+def test_an_entity_without_a_citation_is_refused(web_project):
+    path = add_web_file(web_project, "zz.ttl", '\n<org/fixture-uncited> a hv:Enterprise ;\n'
+                        '  skos:prefLabel "未引用企业（测试样例）"@zh , "Uncited enterprise (test fixture)"@en .\n')
+    with pytest.raises(DataError) as error:
+        build(web_project)
+    assert f"{path}, line 37: <org/fixture-uncited> has no hv:cite" in str(error.value)

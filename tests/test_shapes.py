@@ -725,7 +725,7 @@ CASES.update({
         [expect("<source/s02>", "CitedSource-cited", "MinCount")]),
     "web-entity-without-citation": (
         _drop("<org/example-enterprise>", "hv:evidence"),
-        [expect("<org/example-enterprise>", "Entity-evidence", "MinCount", "hv:evidence")]),
+        [expect("<org/example-enterprise>", "Entity-evidence", "MinCount", "hv:evidence", "Warning")]),
     "web-fact-without-citation": (
         _drop(MEMBERSHIP, "hv:evidence"),
         [expect(MEMBERSHIP, "Fact-evidence", "MinCount", "hv:evidence")]),
