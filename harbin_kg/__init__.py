@@ -6,10 +6,29 @@ into an RDF graph, asks it SPARQL questions, analyses its partnership network an
 
 __version__ = "0.1.0"
 
-from .build import build_graph, default_graph_path, load_graph  # noqa: E402
-from .labels import label, resolve_entity  # noqa: E402
-from .query import ask, run_query  # noqa: E402
-from .validate import validate_graph  # noqa: E402
+# The public functions are imported on first use (PEP 562), not here: ``import harbin_kg``
+# stays cheap, and the command line can start (and be interrupted cleanly) before rdflib and
+# pyoxigraph load.
+_EXPORTS = {
+    "build_graph": "build", "default_graph_path": "build", "load_graph": "build",
+    "label": "labels", "resolve_entity": "labels",
+    "ask": "query", "run_query": "query",
+    "validate_graph": "validate",
+}
 
 __all__ = ["__version__", "ask", "build_graph", "default_graph_path", "label", "load_graph",
            "resolve_entity", "run_query", "validate_graph"]
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

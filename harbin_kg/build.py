@@ -34,11 +34,10 @@ from .errors import DataError, QueryError
 from .namespaces import HV, ID, SCHEME, bind_prefixes
 from .quotes import Source, expand_quotes, line_of, skolemize
 from .store import load_rdflib, to_rdflib_term
-from .writing import atomic_write_text
 
 __all__ = [
     "Paths", "project_paths", "build_graph", "data_version", "serialize", "write_outputs",
-    "build_and_write", "default_graph_path", "load_graph", "GRAPH_IRI",
+    "build_and_write", "default_graph_path", "default_out_dir", "load_graph", "GRAPH_IRI", "OUTPUTS", "STAMP",
 ]
 
 log = logging.getLogger(__name__)
@@ -379,20 +378,26 @@ def _jsonld(graph: Graph) -> str:
 
 
 OUTPUTS = {"harbin.ttl": "turtle", "harbin.nt": "nt", "harbin.jsonld": "json-ld"}
+STAMP = "harbin.version"  # the data version the outputs were built from: they are current for it
 
 
-def write_outputs(graph: Graph, out_dir: Path) -> list[Path]:
-    """Write the graph as Turtle, N-Triples and JSON-LD, each atomically.
+def write_outputs(graph: Graph, out_dir: Path, *, version: str | None = None) -> list[Path]:
+    """Write the graph as Turtle, N-Triples and JSON-LD, with the data-version stamp, as one set.
 
-    Every text is serialised before the first file is replaced, so a failure leaves the
-    previous build whole.
+    Every text is serialised first; then :func:`~harbin_kg.writing.install_files` makes the
+    four files live together (a versioned folder and one atomic switch, under a lock), so an
+    interrupted or concurrent build leaves the previous set whole, never a mix.
+    ``version`` defaults to the one the graph records (``dcterms:hasVersion``).
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    texts = {name: serialize(graph, fmt) for name, fmt in OUTPUTS.items()}
+    from .writing import install_files
+
     if len(graph) == 0:
         raise DataError("Refusing to write an empty graph.")
-    return [atomic_write_text(out_dir / name, text) for name, text in texts.items()]
+    texts = {name: serialize(graph, fmt).encode("utf-8") for name, fmt in OUTPUTS.items()}
+    version = version or str(graph.value(GRAPH_IRI, DCTERMS.hasVersion) or "unversioned")
+    texts[STAMP] = (version + "\n").encode()
+    written = install_files(out_dir, texts, label=version)
+    return [path for path in written if path.name in OUTPUTS]
 
 
 def build_and_write(out_dir: Path, paths: Paths | None = None, *, validate: bool = True,
@@ -417,7 +422,13 @@ def build_and_write(out_dir: Path, paths: Paths | None = None, *, validate: bool
                 + "\nFix the data (or run harbin-kg validate on a graph for the full report)."
             )
     say(f"writing {len(graph)} triples to {out_dir}")
-    return write_outputs(graph, out_dir), report
+    return write_outputs(graph, out_dir, version=data_version(paths)), report
+
+
+def default_out_dir(paths: Paths | None = None) -> Path:
+    """Where ``harbin-kg build`` writes by default: where every other command looks for the
+    bundled graph (``build/`` in a checkout, else the user cache)."""
+    return _cache_dir(paths or project_paths())
 
 
 def _cache_dir(paths: Paths) -> Path:
@@ -437,7 +448,7 @@ def default_graph_path(progress: Callable[[str], None] | None = None) -> Path:
     paths = project_paths()
     out_dir = _cache_dir(paths)
     target = out_dir / "harbin.ttl"
-    stamp = out_dir / "harbin.version"
+    stamp = out_dir / STAMP
     version = data_version(paths)
     if target.exists() and stamp.exists() and stamp.read_text().strip() == version:
         return target
@@ -449,8 +460,7 @@ def default_graph_path(progress: Callable[[str], None] | None = None) -> Path:
             return target
         if progress:
             progress(f"building the bundled graph (data version {version}) …")
-        build_and_write(out_dir, paths, progress=progress)
-        atomic_write_text(stamp, version + "\n")
+        build_and_write(out_dir, paths, progress=progress)  # writes the stamp with the outputs
     return target
 
 

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Variable
 from rdflib.term import Node
 
-from .errors import HarbinKGError, QueryError, QueryTimeout
+from .errors import EngineCrash, HarbinKGError, OutOfMemory, QueryError, QueryTimeout
 from .namespaces import ID, PREFIXES
 from .results import QueryResult
 from .sparql_guard import check_rdflib_algebra, syntax_error
@@ -103,18 +103,54 @@ def _on_big_stack(work):
     return outcome["value"]
 
 
-def _child(conn, loaded, text, bindings, limit):
+OUT_OF_MEMORY = ("The query ran out of memory and was stopped (查询内存不足，已停止). Narrow it (LIMIT, "
+                 "fewer unconnected patterns, no DISTINCT/ORDER BY over huge results).")
+
+
+def _child(conn, loaded, text, bindings, limit, stderr_fd=None):
+    if stderr_fd is not None:
+        # The engine's last words (Rust writes "memory allocation of N bytes failed" before it
+        # aborts) go to a file the parent reads if this process dies without answering.
+        import os
+
+        os.dup2(stderr_fd, 2)
     try:
         limit_memory()
         conn.send(("ok", execute(loaded, text, bindings, limit)))
+    except MemoryError:
+        conn.send(("error", "OutOfMemory", OUT_OF_MEMORY))
     except HarbinKGError as error:
         conn.send(("error", type(error).__name__, str(error)))
     except Exception as error:  # our bug or an engine failure: pass its traceback to the parent
         import traceback
 
         conn.send(("crash", type(error).__name__, traceback.format_exc()))
+    except BaseException as error:
+        # pyoxigraph turns a Rust panic into pyo3_runtime.PanicException (a BaseException).
+        if type(error).__name__ != "PanicException":
+            raise
+        conn.send(("error", "EngineCrash", f"The SPARQL engine crashed (查询引擎崩溃): {error}. This is a bug in "
+                                            "the engine; try --engine rdflib, and please report the query."))
     finally:
         conn.close()
+
+
+def _death(exitcode, last_words: str):
+    """Why a query process ended without an answer: out of memory, or a crash (with its signal)."""
+    import signal
+
+    if "memory allocation of" in last_words or "MemoryError" in last_words or exitcode == -signal.SIGKILL:
+        # A failed allocation aborts a Rust engine; the kernel's OOM killer sends SIGKILL.
+        return OutOfMemory(OUT_OF_MEMORY)
+    try:
+        how = f"signal {signal.Signals(-exitcode).name}" if exitcode and exitcode < 0 else f"exit code {exitcode}"
+    except ValueError:
+        how = f"exit code {exitcode}"
+    tail = last_words.strip().splitlines()[-1][:200] if last_words.strip() else ""
+    return EngineCrash(
+        f"The query process crashed ({how}{': ' + tail if tail else ''}) (查询进程崩溃). This is a bug in the "
+        "SPARQL engine or parser, not in your input's wording; try --engine rdflib, and please report the query."
+    )
 
 
 def limit_memory(extra: int = 4 * 1024**3) -> None:
@@ -131,35 +167,47 @@ def limit_memory(extra: int = 4 * 1024**3) -> None:
 
 
 def run_with_timeout(loaded, text: str, bindings, limit: int, timeout: float) -> QueryResult:
+    import sys
+    import tempfile
+
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, loaded, text, bindings, limit), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            child.kill()
-            child.join()
-            raise QueryTimeout(
-                f"The query was stopped after {timeout:g} seconds (查询超时，已停止). Narrow it (add "
-                f"LIMIT, more specific patterns, avoid unconnected patterns that multiply rows) or "
-                f"allow more time with --timeout SECONDS (0 = no limit)."
-            )
+    with tempfile.TemporaryFile() as last_words:
+        child = context.Process(target=_child, args=(sender, loaded, text, bindings, limit, last_words.fileno()),
+                                daemon=True)
+        child.start()
+        sender.close()
         try:
-            message = receiver.recv()
-        except EOFError:
+            if not receiver.poll(timeout):
+                child.kill()
+                child.join()
+                raise QueryTimeout(
+                    f"The query was stopped after {timeout:g} seconds (查询超时，已停止). Narrow it (add "
+                    f"LIMIT, more specific patterns, avoid unconnected patterns that multiply rows) or "
+                    f"allow more time with --timeout SECONDS (0 = no limit)."
+                )
+            try:
+                message = receiver.recv()
+            except EOFError:
+                child.join()
+                last_words.seek(0)
+                raise _death(child.exitcode, last_words.read()[-4000:].decode("utf-8", "replace")) from None
+        except KeyboardInterrupt:
+            child.kill()  # Ctrl-C stops the query too, not only the wait for it
             child.join()
-            raise QueryError(
-                f"The query process ended without an answer (exit code {child.exitcode}); it may have "
-                f"run out of memory. Narrow the query or add LIMIT."
-            ) from None
-    finally:
-        receiver.close()
-    child.join()
+            raise
+        finally:
+            receiver.close()
+        child.join()
+        last_words.seek(0)
+        said = last_words.read()
+        if said:  # warnings the engine printed: pass them on
+            sys.stderr.write(said.decode("utf-8", "replace"))
     if message[0] == "ok":
         return message[1]
     if message[0] == "error":
-        error_class = {"QueryTimeout": QueryTimeout}.get(message[1], QueryError)
+        error_class = {"QueryTimeout": QueryTimeout, "OutOfMemory": OutOfMemory,
+                       "EngineCrash": EngineCrash}.get(message[1], QueryError)
         if message[1] == "UnknownEntity":
             raise HarbinKGError(message[2])
         raise error_class(message[2])

@@ -11,6 +11,8 @@ __all__ = [
     "QueryTimeout",
     "UnknownEntity",
     "OutputError",
+    "OutOfMemory",
+    "EngineCrash",
 ]
 
 
@@ -51,3 +53,12 @@ class UnknownEntity(HarbinKGError):
         else:
             message += " Try an IRI, a slug such as org/harbin-university, or a Chinese or English label."
         super().__init__(message)
+
+
+class OutOfMemory(HarbinKGError):
+    """A query or a parse needed more memory than it may use (exit status 3 on the command line)."""
+
+
+class EngineCrash(HarbinKGError):
+    """The SPARQL engine or an RDF parser died (a crash in compiled code, not an error in the input
+    we could name); exit status 4 on the command line. Worth reporting with the input that did it."""

@@ -30,8 +30,10 @@ So publishing goes in three steps:
    failure can then interrupt it, and the report says which graphs were replaced.
 3. **Verify and clean.** Live counts are checked; staging graphs are deleted (also on failure).
 
-On any failure the error says which live graphs were replaced (none, unless the per-graph
-fallback was interrupted) and what to do.
+On any failure the store is asked, not assumed, which live graphs now hold this upload (same
+triple count and a spread sample of its triples present): a swap whose answer timed out or was
+cut off may well have happened. The error names the layers replaced and those still as before,
+says whether the store serves a mix, and what to do.
 
 Hardening (SECURITY.md §2.6, §8): URLs are stripped of surrounding whitespace and refused if
 they still hold spaces or control characters (CVE-2023-24329); scheme must be http or https;
@@ -181,7 +183,9 @@ def _request(url: _Url, method: str, *, params: Sequence[tuple[str, str]] = (), 
                           "Give the store's final address directly (check http vs https, the port, a trailing "
                           "slash).")
     if status >= 400:
-        raise RemoteError(_status_message(status, url, head, data, purpose))
+        error = RemoteError(_status_message(status, url, head, data, purpose))
+        error.status = status  # the store did answer (unlike a timeout or a cut connection)
+        raise error
     return status, head, data
 
 
@@ -325,7 +329,14 @@ def publish(graph, store_url: str, *, query_url: str | None = None, update_url: 
     staging = {name: f"{GRAPH_BASE}staging/{token}/{name}" for name in parts}
     report = PublishReport(store_url=str(store), method="stage + MOVE" if update else "stage + PUT")
     staged: list[str] = []
+    already: list[str] = []
+    swap_lost = False  # the swap request went out and no answer came back
     try:
+        # Which live graphs hold this very version already: after a failure, "replaced" must
+        # mean replaced by this run, not "was equal anyway".
+        say(f"publish: checking what {query} serves now")
+        already = [graph_iri(n) for n, (body, expected) in parts.items()
+                   if _holds_layer(query, graph_iri(n), body, expected, timeout)]
         for name, (body, expected) in parts.items():
             say(f"publish: uploading {name} ({expected:,} triples) to a staging graph")
             _put(store, staging[name], body, timeout, f"Uploading layer {name!r}")
@@ -334,8 +345,12 @@ def publish(graph, store_url: str, *, query_url: str | None = None, update_url: 
         if update is not None:
             say("publish: swapping the staging graphs in (one transaction)")
             operations = " ;\n".join(f"MOVE SILENT GRAPH <{staging[n]}> TO GRAPH <{graph_iri(n)}>" for n in parts)
-            _request(update, "POST", body=operations.encode("utf-8"), timeout=timeout,
-                     headers={"Content-Type": "application/sparql-update"}, purpose="Swapping the layers in")
+            try:
+                _request(update, "POST", body=operations.encode("utf-8"), timeout=timeout,
+                         headers={"Content-Type": "application/sparql-update"}, purpose="Swapping the layers in")
+            except RemoteError as error:
+                swap_lost = getattr(error, "status", None) is None
+                raise
             staged = []
             report.replaced = [graph_iri(n) for n in parts]
         else:
@@ -346,10 +361,9 @@ def publish(graph, store_url: str, *, query_url: str | None = None, update_url: 
         for name, (_body, expected) in parts.items():
             report.counts[graph_iri(name)] = _verify(query, graph_iri(name), expected, timeout, f"layer {name!r}")
     except RemoteError as error:
-        done = ", ".join(report.replaced) or "none"
-        left = ", ".join(graph_iri(n) for n in parts if graph_iri(n) not in report.replaced) or "none"
-        raise RemoteError(f"{error}\nPublishing stopped. Live graphs replaced: {done}. Not replaced (still as "
-                          f"before): {left}. Run the same command again once the store is fixed.") from None
+        # What this process believes it did can be wrong: a swap whose answer timed out or was cut
+        # off may have happened. Ask the store what is live now, and report that.
+        raise RemoteError(f"{error}\n{_what_is_live(query, parts, report.replaced, already, timeout, swap_lost)}") from None
     finally:
         for iri in staged:
             try:
@@ -357,6 +371,66 @@ def publish(graph, store_url: str, *, query_url: str | None = None, update_url: 
             except RemoteError:
                 pass  # best effort: a staging graph never shadows the live ones
     return report
+
+
+def _sample(body: bytes, size: int = 200) -> list[str]:
+    """Up to ``size`` of the layer's triples (N-Triples lines), spread evenly, without blank nodes."""
+    lines = sorted(line for line in body.decode("utf-8").splitlines() if line.strip() and "_:" not in line)
+    step = max(1, len(lines) // size)
+    return [line.strip().rstrip(".").strip() for line in lines[::step][:size]]
+
+
+def _holds_layer(query: _Url, graph: str, body: bytes, expected: int, timeout: float) -> bool:
+    """Does the live ``graph`` hold exactly this upload? Same count, and a spread sample of its
+    triples present (the count alone could match an earlier version by chance)."""
+    if count_triples(query, graph, timeout=timeout) != expected:
+        return False
+    sample = _sample(body)
+    if not sample:
+        return True
+    rows = "\n".join(f"    ({line})" for line in sample)
+    sparql = (f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES (?s ?p ?o) {{\n{rows}\n  }} "
+              f"GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    for row in EndpointStore(query, timeout=timeout, default_graph=()).query(sparql):
+        return int(row["n"].value) == len(sample)
+    return False
+
+
+def _what_is_live(query: _Url, parts: dict, believed: list[str], already: list[str], timeout: float,
+                  swap_lost: bool = False) -> str:
+    """After a failure: which live graphs hold this upload now, checked at the store (not assumed).
+
+    ``already``: the live graphs that held this version before the run (not "replaced" by it).
+    """
+    holding = []
+    try:
+        for name, (body, expected) in parts.items():
+            if _holds_layer(query, graph_iri(name), body, expected, timeout):
+                holding.append(graph_iri(name))
+    except RemoteError as error:
+        done = ", ".join(believed) or "none"
+        left = ", ".join(graph_iri(n) for n in parts if graph_iri(n) not in believed) or "none"
+        return (f"Publishing stopped, and the store could not be checked afterwards ({error}). As far as this "
+                f"command knows: Live graphs replaced: {done}. Not replaced (still as before): {left}. Check with "
+                "`harbin-kg query --endpoint …`, or run the same command again once the store is fixed.")
+    replaced = [g for g in holding if g not in already]
+    kept = [graph_iri(n) for n in parts if graph_iri(n) not in replaced]
+    lines = (f"Publishing stopped. Checked at the store afterwards: Live graphs replaced: {', '.join(replaced) or 'none'}. "
+             f"Not replaced (still as before): {', '.join(kept) or 'none'}.")
+    same = [g for g in kept if g in holding]
+    if same:
+        lines += f" Already this version before the run: {', '.join(same)}."
+    if len(holding) == len(parts):
+        verdict = "the new version is live in full; nothing needs redoing"
+    elif holding:
+        verdict = "the store holds a MIX of old and new layers; run the same command again to make all layers new"
+    else:
+        verdict = ("the store still serves the previous version in full; run the same command again once the store "
+                   "is fixed")
+    if swap_lost and len(holding) < len(parts):
+        verdict += (". The swap request was sent but its answer was lost: the store may still apply it; run the "
+                    "same command again to settle it (publishing the same graph twice is harmless)")
+    return f"{lines} So {verdict}."
 
 
 def _put(store: _Url, graph: str, body: bytes, timeout: float, purpose: str) -> None:

@@ -1,13 +1,15 @@
 """The build: quotes located by offsets, strict parsing, clear errors, atomic and deterministic output."""
 
 import hashlib
+import json
 import re
+from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from harbin_kg.build import build_graph, project_paths, serialize, write_outputs
+from harbin_kg.build import build_graph, load_graph, project_paths, serialize, write_outputs
 from harbin_kg.errors import DataError
 from harbin_kg.namespaces import HV, ID, OA
 
@@ -227,12 +229,17 @@ def test_a_failed_build_leaves_the_last_good_output(project_copy, runner):
             "--ontology", str(project_copy / "ontology")]
     first = runner.invoke(cli, args)
     assert first.exit_code == 0, first.stderr
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    def snapshot():
+        # Every file under out/, followed links included (.builds/<id>/… holds the bytes).
+        return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    assert {"harbin.ttl", "harbin.nt", "harbin.jsonld", "harbin.version"} <= set(before)
     add_file(project_copy, "zz.ttl", '<org/harbin-university> hv:quote "不在原文中的句子" .')
     second = runner.invoke(cli, args)
     assert second.exit_code == 1
     assert "zz.ttl" in second.stderr and "不在原文中的句子" in second.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert snapshot() == before
 
 
 def test_refuses_to_write_an_empty_graph(tmp_path):
@@ -273,3 +280,197 @@ def test_a_derivation_rule_must_be_a_construct(project_copy):
     (project_copy / "ontology/rules/99-bad.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n")
     with pytest.raises(DataError, match="must be a SPARQL CONSTRUCT"):
         build(project_copy)
+
+
+# --- One build's outputs land together or not at all (issue 13, items 8 and 9) ------------------
+
+NAMES = ("harbin.ttl", "harbin.nt", "harbin.jsonld", "harbin.version")
+
+# A writer in a child process. With K > 0 it sends itself SIG at the K-th line that runs in
+# harbin_kg/writing.py (a point of the write phase chosen by the test); it prints how many such
+# lines ran, so the test knows the range to pick from.
+WRITER = r"""
+import os, signal, sys
+import harbin_kg.writing as writing
+
+out, label, k, sig, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+count = 0
+
+def local(frame, event, arg):
+    global count
+    if event == "line":
+        count += 1
+        if count == k:
+            os.kill(os.getpid(), getattr(signal, sig))
+    return local
+
+def tracer(frame, event, arg):
+    return local if frame.f_code.co_filename == writing.__file__ else None
+
+for n in range(rounds):
+    files = {name: f"{label} {name}\n".encode() * 2000 for name in ("harbin.ttl", "harbin.nt", "harbin.jsonld")}
+    files["harbin.version"] = f"{label}\n".encode()
+    sys.settrace(tracer)
+    writing.install_files(out, files, label=label)
+    sys.settrace(None)
+print(count)
+"""
+
+
+def _writer(out, label, k=0, sig="SIGINT", rounds=1):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(out), label, str(k), sig, str(rounds)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _live_set(out):
+    """The build each visible output belongs to (from its own first line)."""
+    return {name: (out / name).read_text().split(" ")[0].strip() if (out / name).exists() else None
+            for name in NAMES}
+
+
+def test_an_interrupted_write_leaves_one_whole_build(tmp_path):
+    import random
+    import signal
+
+    out = tmp_path / "out"
+    first = _writer(out, "A")
+    first.communicate()
+    assert first.returncode == 0 and _live_set(out) == dict.fromkeys(NAMES, "A")
+    counting = _writer(out, "B")
+    stdout, _ = counting.communicate()
+    lines = int(stdout)  # lines of writing.py one whole write runs
+    assert lines > 20
+    rng = random.Random(13)
+    live = "B"
+    seen = {"A": 0, "B": 0}
+    for run in range(36):
+        label = "A" if live == "B" else "B"
+        sig = ("SIGINT", "SIGTERM")[run % 2]
+        writer = _writer(out, label, k=rng.randint(1, lines), sig=sig)
+        _, stderr = writer.communicate()
+        expected_code = {"SIGINT": (1, -signal.SIGINT), "SIGTERM": (-signal.SIGTERM,)}[sig]
+        assert writer.returncode in expected_code + (0,), stderr  # 0: the signal came after the switch
+        found = _live_set(out)
+        assert len(set(found.values())) == 1, f"run {run} ({sig}): mixed outputs {found}"
+        assert found["harbin.ttl"] in (live, label)
+        if sig == "SIGINT" and writer.returncode != 0:
+            assert "KeyboardInterrupt" in stderr
+        live = found["harbin.ttl"]
+        seen[live] += 1
+    assert seen["A"] and seen["B"], "interrupts at random points should land both before and after the switch"
+    # The next whole write tidies what the killed writers left behind.
+    last = _writer(out, "C")
+    last.communicate()
+    assert last.returncode == 0
+    assert _live_set(out) == dict.fromkeys(NAMES, "C")
+    builds = sorted(p.name for p in (out / ".builds").iterdir())
+    assert builds == sorted(["current", "lock", (out / ".builds" / "current").readlink().name])
+    assert sorted(p.name for p in out.iterdir()) == sorted((".builds",) + NAMES)
+
+
+def test_concurrent_writers_never_mix_their_outputs(tmp_path):
+    out = tmp_path / "out"
+    writers = [_writer(out, label, rounds=25) for label in ("A", "B")]
+    checked = 0
+    while any(w.poll() is None for w in writers):
+        # A careful reader resolves the live folder once; it must always be complete and one build's.
+        try:
+            folder = (out / ".builds" / "current").resolve(strict=True)
+            found = {name: (folder / name).read_text().split(" ")[0].strip() for name in NAMES}
+        except (FileNotFoundError, OSError):
+            continue  # not built yet, or pruned after a newer switch: look again
+        assert len(set(found.values())) == 1, found
+        checked += 1
+    outputs = [w.communicate() for w in writers]
+    assert [w.returncode for w in writers] == [0, 0], outputs
+    final = _live_set(out)
+    assert len(set(final.values())) == 1 and final["harbin.ttl"] in ("A", "B")
+
+
+def test_two_concurrent_cli_builds_of_different_inputs_leave_one_of_them(project_copy, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copytree(project_copy / "data", other / "data")
+    shutil.copytree(project_copy / "ontology", other / "ontology")
+    entities = other / "data" / "facts" / "seed-article" / "entities.ttl"
+    entities.write_bytes(entities.read_bytes() + b"\n# another input: another data version, same facts\n")
+    out = tmp_path / "out"
+    versions = {project_paths(root / "data", root / "ontology"): root for root in (project_copy, other)}
+    procs = [subprocess.Popen([sys.executable, "-m", "harbin_kg", "build", "-o", str(out), "--no-validate",
+                               "--data", str(p.data), "--ontology", str(p.ontology)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for p in versions]
+    for proc in procs:
+        _, stderr = proc.communicate()
+        assert proc.returncode == 0, stderr
+    from harbin_kg.build import data_version
+
+    stamp = (out / "harbin.version").read_text().strip()
+    assert stamp in {data_version(p) for p in versions}
+    from rdflib.namespace import DCTERMS
+
+    # Every output says the same data version as the stamp.
+    assert f'"{stamp}"' in (out / "harbin.nt").read_text()
+    assert stamp in (out / "harbin.jsonld").read_text()
+    graph = load_graph(out / "harbin.ttl")
+    assert str(graph.value(ID["graph/harbin-kg"], DCTERMS.hasVersion)) == stamp
+
+
+def test_build_marks_its_output_current_so_the_next_command_does_not_rebuild(project_copy, tmp_path,
+                                                                             runner, monkeypatch):
+    import harbin_kg.build as build_module
+    import harbin_kg.cli.graph as graph_cli
+    from harbin_kg.build import Paths, data_version
+    from harbin_kg.cli import cli
+
+    paths = Paths(project_copy / "data", project_copy / "ontology")
+    monkeypatch.setattr(build_module, "project_paths", lambda *a, **k: paths)
+    monkeypatch.setattr(graph_cli, "project_paths", lambda *a, **k: paths)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    built = runner.invoke(cli, ["build", "--no-validate"])
+    assert built.exit_code == 0, built.stderr
+    cache = tmp_path / "cache" / "harbin-kg"
+    assert built.stdout.splitlines()[0] == str(cache / "harbin.ttl")
+    assert (cache / "harbin.version").read_text().strip() == data_version(paths)
+
+    calls = []
+    monkeypatch.setattr(build_module, "build_and_write", lambda *a, **k: calls.append(a))
+    stats = runner.invoke(cli, ["stats", "--format", "json"])
+    assert stats.exit_code == 0, stats.stderr
+    assert calls == [] and "building the bundled graph" not in stats.stderr
+    assert json.loads(stats.stdout)["data_version"] == data_version(paths)
+
+
+def test_build_into_an_unwritable_place_is_one_line(runner, tmp_path, monkeypatch):
+    from harbin_kg.cli import cli
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = runner.invoke(cli, ["build", "-o", str(blocker / "out")])  # a folder under a file
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: Cannot write the output folder {blocker / 'out'}")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+    # A read-only file system (root ignores permission bits, so the OS answer is simulated).
+    import errno
+
+    import harbin_kg.writing
+
+    real_mkdir = Path.mkdir
+
+    def read_only(self, *args, **kwargs):
+        if str(self).startswith(str(tmp_path / "ro")):
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(harbin_kg.writing.Path, "mkdir", read_only)
+    result = runner.invoke(cli, ["build", "-o", str(tmp_path / "ro" / "out")])
+    assert result.exit_code == 1
+    assert "Read-only file system" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -64,7 +64,14 @@ def test_build_writes_three_formats(runner, project_copy):
     result = runner.invoke(cli, ["build", "-o", str(out), "--data", str(project_copy / "data"),
                                  "--ontology", str(project_copy / "ontology")])
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["harbin.jsonld", "harbin.nt", "harbin.ttl"]
+    # The three formats and the data-version stamp, at the paths users expect (links into the
+    # one versioned folder of this build, .builds/current: issue 13).
+    visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert visible == ["harbin.jsonld", "harbin.nt", "harbin.ttl", "harbin.version"]
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".builds"]
+    live = out / ".builds" / "current"
+    for name in visible:
+        assert (out / name).resolve() == (live / name).resolve() and (out / name).read_bytes()
     document = json.loads((out / "harbin.jsonld").read_text(encoding="utf-8"))
     ids = {node["@id"] for node in document["@graph"]}
     assert "https://w3id.org/hrbvet/id/org/harbin-vocational-technical-college" in ids

@@ -166,3 +166,15 @@ def test_an_alias_with_no_partners_gives_an_empty_table_not_an_error(runner):
     result = run(runner, "partners-of", "-p", "org=哈职院")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("org") and "0 rows" in result.stderr
+
+
+def test_routes_from_general_school_to_secondary_vocational_on_the_command_line(runner):
+    # Issue 13: this answered 10,000+ rows of nonsense in 29 s; the graph has exactly 2 such routes.
+    result = run(runner, "routes", "-p", "from=普通高中", "-p", "to=中职", "--format", "csv", "--no-labels")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert sorted((r["from_zh"], r["to_zh"], r["steps"], r["step1_zh"], r["via"]) for r in rows) == [
+        ("普通高中", "中等职业教育", "1", "呼兰区普通高中学生融通到职业高中就读", ""),
+        ("普通高中", "中等职业教育", "1", "试点实验班学生学籍转入中等职业学校", ""),
+    ]
+    assert result.stderr.strip() == "2 rows"

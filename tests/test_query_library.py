@@ -269,3 +269,84 @@ def test_every_format_parses_back(results, name):
     document = json.loads(render(result, "json"))
     assert len(document["results"]["bindings"]) == len(result)
     assert len(render(result, "markdown").splitlines()) == len(result) + 2
+
+
+# --- Every query within budget, with each optional parameter left out (issue 13, item 6) ---------
+#
+# An OPTIONAL that meets a variable nothing has bound yet joins with every triple that matches
+# it: `routes` once answered over 10,000 rows of nonsense (and timed out without parameters).
+# Each query runs on both engines with its example, with each optional parameter left out and
+# with all of them left out; more rows than the budget, or the --timeout machinery stopping it,
+# fails the test. Leaving out a parameter must only widen the answer: the example's rows are
+# among them.
+
+ROW_BUDGET = 2_000
+TIME_BUDGET = 30.0  # seconds, through run_query's killable worker: a timeout is a failure
+
+
+def _variants(query):
+    example = dict(query.example)
+    optional = [p.name for p in query.params if p.optional]
+    variants = [("example", example)]
+    variants += [(f"without {name}", {k: v for k, v in example.items() if k != name}) for name in optional]
+    if len(optional) > 1:
+        variants.append(("without all optional", {k: v for k, v in example.items() if k not in optional}))
+    return variants
+
+
+BUDGET_CASES = [(name, engine, label, params)
+                for name in NAMES for engine in ("oxigraph", "rdflib")
+                for label, params in _variants(library()[name])]
+
+
+@pytest.fixture(scope="module")
+def loaded(graph_path):
+    return {engine: open_graph(graph_path, engine) for engine in ("oxigraph", "rdflib")}
+
+
+def _budgeted(loaded, name, params, engine):
+    result = run_query(loaded[engine], name, params, engine=engine, timeout=TIME_BUDGET, limit=ROW_BUDGET)
+    assert not result.truncated, f"{name} {params} on {engine}: more than {ROW_BUDGET} rows"
+    return result
+
+
+@pytest.mark.parametrize("name,engine,label,params", BUDGET_CASES,
+                         ids=[f"{n}-{e}-{lab.replace(' ', '_')}" for n, e, lab, _ in BUDGET_CASES])
+def test_every_query_stays_within_budget(loaded, name, engine, label, params):
+    result = _budgeted(loaded, name, params, engine)
+    example = _budgeted(loaded, name, dict(library()[name].example), engine)
+    assert result.variables == example.variables
+    assert set(example.rows) <= set(result.rows), f"{name}: leaving out a parameter lost rows"
+    for param in library()[name].params:
+        if param.optional and param.name not in params and result.rows and example.rows:
+            # Free, the parameter's column takes more than the example's one value (or it
+            # would not be worth leaving out).
+            position = result.variables.index(param.name)
+            assert len({row[position] for row in result.rows}) >= len({row[position] for row in example.rows})
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_routes_from_general_school_to_secondary_vocational(loaded, engine):
+    # Issue 13: `query routes -p from=普通高中 -p to=中职` answered 10,000+ rows with nonsense in
+    # `via`. The graph has exactly two pathways from 普通高中 straight to 中等职业教育 (the pilot
+    # classes' transfer and 呼兰区's 融通到职业高中), and no two-step route between them.
+    result = _budgeted(loaded, "routes", {"from": "普通高中", "to": "中职"}, engine)
+    found = {(row["from"], row["to"], row["steps"], row["step1"], row["via"], row["step2"]) for row in rows(result)}
+    assert found == {
+        ("普通高中", "中等职业教育", "1", "呼兰区普通高中学生融通到职业高中就读", None, None),
+        ("普通高中", "中等职业教育", "1", "试点实验班学生学籍转入中等职业学校", None, None),
+    }
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_routes_without_parameters_lists_every_pathway_once_as_a_step(loaded, engine):
+    result = _budgeted(loaded, "routes", {}, engine)
+    pathways = run_query(loaded[engine], "SELECT ?p ?f ?t { ?p a hv:Pathway ; hv:fromStage ?f ; hv:toStage ?t }",
+                         engine=engine, timeout=TIME_BUDGET)
+    one_step = {(row["step1"], row["from"], row["to"]) for row in rows(result) if row["steps"] == "1"}
+    assert one_step == {(row["p"], row["f"], row["t"]) for row in rows(pathways)}
+    for row in rows(result):
+        if row["steps"] == "1":
+            assert row["via"] is None and row["step2"] is None and row["via_zh"] is None
+        else:
+            assert row["via"] and row["step2"] and row["via_zh"] == row["via"]

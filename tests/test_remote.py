@@ -6,6 +6,7 @@ import http.server
 import socket
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -292,3 +293,164 @@ def test_the_query_engine_runs_on_an_endpoint(server, published, bundled_graph_p
     remote = run_query(loaded, "partners-of", {"org": "省教育厅"}, timeout=None)
     local = run_query(bundled_graph_path, "partners-of", {"org": "省教育厅"}, timeout=None)
     assert remote.rows and sorted(remote.rows) == sorted(local.rows)
+
+
+# ------------------------------------------- after a failure, report what is really live (issue 13)
+
+def _changed_graph(path) -> ox.Store:
+    """The bundled graph plus one triple in each layer: a new version the store can tell apart."""
+    from harbin_kg.store import load_store
+
+    store = load_store(path)
+    hv, ident = "https://w3id.org/hrbvet/ont#", "https://w3id.org/hrbvet/id/"
+    extra = [
+        (ox.NamedNode("http://example.org/test-term"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+         ox.Literal("test term")),
+        (ox.NamedNode(ident + "org/test-extra"), ox.NamedNode(hv + "note"), ox.Literal("new version")),
+        (ox.NamedNode(ident + "quote/test-extra"), ox.NamedNode(hv + "note"), ox.Literal("new version")),
+        (ox.NamedNode(ident + "org/test-extra"), ox.NamedNode(hv + "party"), ox.NamedNode(ident + "org/test-other")),
+    ]
+    store.extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in extra)
+    return store
+
+
+def _proxy_to(server, stub, on_update):
+    """A proxy to the real store; ``on_update(handler, release, forward)`` decides what the final
+    swap (the POST to /update) does and what the client hears."""
+    target = check_url(server)
+
+    def forward(handler):
+        conn = http.client.HTTPConnection(target.host, target.port, timeout=30)
+        try:
+            headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "content-length")}
+            conn.request(handler.command, handler.path, body=handler.body or None, headers=headers)
+            answer = conn.getresponse()
+            return answer.status, answer.read(), [(k, v) for k, v in answer.getheaders() if k.lower() == "content-type"]
+        finally:
+            conn.close()
+
+    def respond(handler, release):
+        if handler.command == "POST" and handler.path.startswith("/update"):
+            return on_update(handler, release, forward)
+        _reply(handler, *forward(handler))
+
+    return stub(respond)
+
+
+def _republish(server, path):
+    publish(path, f"{server}/store", timeout=30)
+
+
+def test_a_timeout_at_the_final_swap_reports_the_swap_that_happened(stub, server, published, bundled_graph_path):
+    # Issue 13: the swap's answer never came in time; publish said "Live graphs replaced: none …
+    # still as before" while the store had replaced all four graphs.
+    def swap_then_stall(handler, release, forward):
+        status, body, headers = forward(handler)   # the store applies the MOVEs …
+        release.wait(60)                           # … but the client hears nothing in time
+        _reply(handler, status, body, headers)
+
+    proxy = _proxy_to(server, stub, swap_then_stall)
+    new = _changed_graph(bundled_graph_path)
+    expected = {graph_iri(name): count for name, (_, count) in split_layers(new).items()}
+    try:
+        with pytest.raises(RemoteError) as info:
+            # The timeout leaves the store time to finish the MOVEs even on a loaded machine.
+            publish(new, proxy.url + "/store", query_url=proxy.url + "/query", timeout=10)
+        message = str(info.value)
+        assert "did not answer within 10 s" in message
+        assert _graph_counts(server) == expected  # the store did swap: every layer is the new one
+        live = message.split("Live graphs replaced: ")[1].split(". Not replaced")[0]
+        assert live.split(", ") == [graph_iri(name) for name in LAYERS]
+        assert "Not replaced (still as before): none" in message and "new version is live in full" in message
+    finally:
+        _republish(server, bundled_graph_path)
+    assert _graph_counts(server) == published.counts
+
+
+def test_a_cut_connection_at_the_final_swap_reports_the_swap_that_happened(stub, server, published,
+                                                                         bundled_graph_path):
+    def swap_then_hang_up(handler, release, forward):
+        forward(handler)
+        handler.close_connection = True
+        handler.connection.shutdown(socket.SHUT_RDWR)  # no status line at all
+
+    proxy = _proxy_to(server, stub, swap_then_hang_up)
+    new = _changed_graph(bundled_graph_path)
+    try:
+        with pytest.raises(RemoteError) as info:
+            publish(new, proxy.url + "/store", query_url=proxy.url + "/query", timeout=10)
+        message = str(info.value)
+        assert "Checked at the store afterwards: Live graphs replaced: " + ", ".join(graph_iri(n) for n in LAYERS) in message
+    finally:
+        _republish(server, bundled_graph_path)
+
+
+def test_a_swap_refused_before_it_ran_reports_nothing_replaced(stub, server, published, bundled_graph_path):
+    proxy = _proxy_to(server, stub, lambda handler, release, forward: _reply(handler, 500, b"lock timeout\n"))
+    with pytest.raises(RemoteError) as info:
+        publish(_changed_graph(bundled_graph_path), proxy.url + "/store", query_url=proxy.url + "/query", timeout=10)
+    message = str(info.value)
+    assert "Checked at the store afterwards: Live graphs replaced: none" in message
+    assert "still serves the previous version in full" in message
+    assert _graph_counts(server) == published.counts  # and the staging graphs were removed
+
+
+def test_a_partly_replaced_store_is_reported_as_a_mix(stub, server, published, bundled_graph_path):
+    # The per-graph fallback (no SPARQL Update): the third PUT to a live graph fails.
+    target_puts = []
+
+    def respond(handler, release):
+        if handler.command == "PUT" and "staging" not in urllib.parse.unquote(handler.path):
+            target_puts.append(handler.path)
+            if len(target_puts) == 3:
+                return _reply(handler, 500, b"disk full\n")
+        _reply(handler, *forward(handler))
+
+    target = check_url(server)
+
+    def forward(handler):
+        conn = http.client.HTTPConnection(target.host, target.port, timeout=30)
+        try:
+            headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "content-length")}
+            conn.request(handler.command, handler.path, body=handler.body or None, headers=headers)
+            answer = conn.getresponse()
+            return answer.status, answer.read(), [(k, v) for k, v in answer.getheaders() if k.lower() == "content-type"]
+        finally:
+            conn.close()
+
+    proxy = stub(respond)
+    try:
+        with pytest.raises(RemoteError) as info:
+            publish(_changed_graph(bundled_graph_path), proxy.url + "/store", query_url=proxy.url + "/query",
+                    update_url=False, timeout=10)
+        message = str(info.value)
+        replaced = [graph_iri(n) for n in LAYERS[:2]]
+        assert f"Live graphs replaced: {', '.join(replaced)}." in message
+        assert f"Not replaced (still as before): {', '.join(graph_iri(n) for n in LAYERS[2:])}." in message
+        assert "MIX of old and new layers" in message
+    finally:
+        _republish(server, bundled_graph_path)
+
+
+def test_cli_publish_failure_is_one_error_naming_what_is_live(runner, stub, server, published, bundled_graph_path):
+    proxy = _proxy_to(server, stub, lambda handler, release, forward: _reply(handler, 503, b"busy\n"))
+    result = runner.invoke(cli, ["publish", str(bundled_graph_path), "--store", proxy.url + "/store",
+                                 "--query-url", proxy.url + "/query", "--timeout", "10"])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "503" in result.stderr and "Checked at the store afterwards" in result.stderr
+    # Re-publishing the same build: nothing was replaced, and the store already serves it.
+    assert "Live graphs replaced: none." in result.stderr
+    assert "Already this version before the run: " + ", ".join(graph_iri(n) for n in LAYERS) in result.stderr
+    assert "new version is live in full" in result.stderr
+
+
+def test_a_swap_lost_before_the_store_saw_it_says_it_may_still_come(stub, server, published, bundled_graph_path):
+    # No answer at all (the request never reached the store): nothing is live, and since the
+    # client cannot know whether the store got the request, the report says how to settle it.
+    proxy = _proxy_to(server, stub, lambda handler, release, forward: release.wait(60))
+    with pytest.raises(RemoteError) as info:
+        publish(_changed_graph(bundled_graph_path), proxy.url + "/store", query_url=proxy.url + "/query", timeout=3)
+    message = str(info.value)
+    assert "did not answer within 3 s" in message and "Live graphs replaced: none" in message
+    assert "the store may still apply it; run the same command again" in message
+    assert _graph_counts(server) == published.counts

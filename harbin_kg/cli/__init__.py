@@ -1,8 +1,9 @@
 """The ``harbin-kg`` command line: thin click commands over the library; the only code that prints.
 
 Each family of commands lives in its own module and registers itself on :data:`cli` below.
-Exit codes: 0 success; 1 an error the message explains; 2 a usage error (bad option,
-unknown command, unparsable query). ``validate`` follows pySHACL: 0 conforms, 1 does not
+Exit codes (docs/cli-errors.md): 0 success; 1 an error the message explains; 2 a usage error
+(bad option, unknown command, unparsable query); 3 out of memory; 4 the engine or a parser
+crashed; 130 interrupted (Ctrl-C). ``validate`` follows pySHACL: 0 conforms, 1 does not
 conform, 2 could not validate.
 """
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..errors import HarbinKGError, QueryError, UnknownEntity
+from ..errors import EngineCrash, HarbinKGError, OutOfMemory, QueryError, UnknownEntity
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -23,6 +24,24 @@ class UsageExit(click.ClickException):
     exit_code = 2
 
 
+class ExitWith(click.ClickException):
+    """``Error: …`` on stderr with a chosen exit status (the table in docs/cli-errors.md)."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+EXIT_OUT_OF_MEMORY = 3
+EXIT_CRASH = 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+
+
+def _is_engine_panic(error: BaseException) -> bool:
+    # pyoxigraph (Rust, via PyO3) turns a panic into pyo3_runtime.PanicException, a BaseException.
+    return type(error).__name__ == "PanicException"
+
+
 class Group(click.Group):
     """Turns the library's errors into ``Error: …`` on stderr, in one place."""
 
@@ -31,8 +50,32 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (QueryError, UnknownEntity) as error:
             raise UsageExit(str(error)) from error
+        except OutOfMemory as error:
+            raise ExitWith(str(error), EXIT_OUT_OF_MEMORY) from error
+        except EngineCrash as error:
+            raise ExitWith(str(error), EXIT_CRASH) from error
         except HarbinKGError as error:
             raise click.ClickException(str(error)) from error
+        except MemoryError as error:
+            raise ExitWith("Out of memory (内存不足): the graph or the query needs more memory than this "
+                           "process may use. Narrow the query (LIMIT, fewer unconnected patterns) or use a "
+                           "machine with more memory.", EXIT_OUT_OF_MEMORY) from error
+        except KeyboardInterrupt as error:
+            raise ExitWith("interrupted (已中断). Files are written atomically: each output is the "
+                           "previous one or the new one, never half of one.", EXIT_INTERRUPTED) from error
+        except OSError as error:
+            # The operating system refused a file operation we did not foresee (a read-only file
+            # system, a folder that cannot be written): one line naming the file, not a traceback.
+            if error.filename is None:
+                raise
+            raise click.ClickException(f"{error.filename}: {error.strerror or error} (文件操作失败). Check that "
+                                       "the path exists and can be written, or choose another.") from error
+        except BaseException as error:
+            if _is_engine_panic(error):
+                raise ExitWith(f"The SPARQL engine or RDF parser crashed (引擎崩溃): {error}. This is a bug "
+                               "in the engine, not in your input's wording; run again with --engine rdflib, "
+                               "and please report the input that did it.", EXIT_CRASH) from error
+            raise
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..build import build_and_write, project_paths
+from ..build import build_and_write, default_out_dir, project_paths
 from ..errors import HarbinKGError
 from ..store import load_rdflib
 from ..tables import render_table
@@ -27,14 +27,24 @@ def build(out_dir, data_dir, ontology_dir, no_validate):
     用 SHACL 形状验证，然后原子地写出 Turtle、N-Triples 与 JSON-LD。
 
     Nothing is written unless the graph builds and conforms: a failed build leaves the
-    previous output untouched.
+    previous output untouched. The files of one build (with harbin.version, the data version
+    that marks them current) appear together, in one atomic switch: an interrupted build, or
+    two builds at once, never leave a mix (OUT_DIR/harbin.ttl etc. are links into
+    OUT_DIR/.builds/).
 
     \b
         harbin-kg build
         harbin-kg build -o /tmp/kg --data my-data/
     """
+    from ..writing import check_output_dir
+
     paths = project_paths(data_dir, ontology_dir)
-    out_dir = out_dir or (paths.data.parent / "build")
+    if out_dir is None:
+        # The bundled data builds where the other commands look for it (marked current by
+        # its stamp, so they do not build it again); other data builds beside its folder.
+        bundled = data_dir is None and ontology_dir is None
+        out_dir = default_out_dir(paths) if bundled else paths.data.parent / "build"
+    check_output_dir(out_dir)  # before the long part: a folder we cannot write fails now
     written, report = build_and_write(out_dir, paths, validate=not no_validate, progress=echo_err)
     if report is not None and report.warnings:
         echo_err(f"{len(report.warnings)} SHACL warning(s) (警告), e.g. targets with no responsible body "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, echo_err, endpoint_option, open_source
+from . import UsageExit, cli, echo_err, endpoint_option, open_source
 from ..errors import DataError, QueryTimeout
 
 _GRAPH_SUFFIXES = (".ttl", ".nt")
@@ -35,9 +35,34 @@ def _split_arguments(arguments: tuple[str, ...], listing: bool) -> tuple[Path | 
     raise click.UsageError("Give a QUERY: a bundled query name (see --list), @file.rq, - for stdin, or SPARQL text.")
 
 
+def _utf8_text(text: str, where: str) -> str:
+    """``text`` from argv, refused if it held bytes that are not UTF-8 (Python keeps them as
+    lone surrogates, which fail only later, deep inside an engine)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = text[error.start:error.end].encode("utf-8", "surrogateescape")
+        raise UsageExit(f"{where} is not valid UTF-8 (byte {bad[:4].hex(' ')} at character {error.start + 1}); "
+                               "type or save it as UTF-8 (不是有效的 UTF-8 文本).") from None
+    return text
+
+
+def _read_stdin() -> str:
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read() if stream is not None else sys.stdin.read()
+    if isinstance(raw, str):
+        return _utf8_text(raw, "The query on stdin")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UsageExit(f"The query on stdin is not valid UTF-8 (byte {raw[error.start:error.start + 1].hex()} "
+                               f"at offset {error.start}); save it as UTF-8 (不是有效的 UTF-8 文本).") from None
+
+
 def _query_text(query: str) -> str:
     if query == "-":
-        return sys.stdin.read()
+        return _read_stdin()
+    query = _utf8_text(query, "The query text")
     if query.startswith("@"):
         path = Path(query[1:])
         if not path.is_file():
@@ -52,7 +77,7 @@ def _query_text(query: str) -> str:
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
     params = {}
     for pair in pairs:
-        name, sep, value = pair.partition("=")
+        name, sep, value = _utf8_text(pair, "--param").partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f'"{pair}" is not NAME=VALUE (e.g. org=哈职院).', param_hint="--param")
         params[name.strip().lstrip("?$")] = value
