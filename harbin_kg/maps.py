@@ -44,6 +44,10 @@ FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "P
 # Colour, zh and en name per kind (the ontology's class labels). Unknown kinds get a palette colour.
 KINDS: dict[str, tuple[str, str, str]] = {
     "GovernmentBody": ("#d62728", "政府机构", "government body"),
+    "UnnamedParty": ("#ff9999", "未点名主体", "unnamed party"),
+    "DescribedGroup": ("#c7e9c0", "所述群体", "described group"),
+    "AgreementTie": ("#c5b0d5", "协议双边关系", "agreement tie"),
+    "PlannedOrganization": ("#dadaeb", "拟建机构", "planned organisation"),
     "School": ("#1f77b4", "学校", "school"),
     "UndergraduateInstitution": ("#17becf", "本科院校", "undergraduate institution"),
     "HigherVocationalCollege": ("#1f77b4", "高等职业院校", "higher vocational college"),

@@ -133,6 +133,23 @@ class HV(DefinedNamespace):
     dsdRefPeriod: URIRef  # qb:ComponentSpecification: component: reference period
     dsdUnit: URIRef  # qb:ComponentSpecification: component: unit
     dsdValueQualifier: URIRef  # qb:ComponentSpecification: component: value qualifier
+    # --- ontology/harbin.ttl: issue 14 block (unnamed parties, groups, framing, statuses)
+    UnnamedParty: URIRef  # class: unnamed party
+    PlannedOrganization: URIRef  # class: planned organisation
+    DescribedGroup: URIRef  # class: described group
+    AgreementTie: URIRef  # class: agreement tie
+    PolicyFraming: URIRef  # class: policy framing
+    framingConcept: URIRef  # object property: framing concept
+    framingRelation: URIRef  # object property: framing relation
+    framedSubject: URIRef  # object property: framed subject
+    programme: URIRef  # object property: programme
+    recruitsFrom: URIRef  # object property: recruits from
+    involvesGroup: URIRef  # object property: involves group
+    teachingStaff: URIRef  # object property: teaching staff
+    namedExample: URIRef  # object property: named example
+    issuedOn: URIRef  # object property: issued on
+    duration: URIRef  # datatype property: duration
+    durationText: URIRef  # datatype property: duration text
     # --- ontology/analysis.ttl
     AnalysisRun: URIRef  # class: network analysis run
     Score: URIRef  # class: network score
@@ -162,6 +179,7 @@ _SCHEME_PREFIXES = {
     "agrtype": "agreement-type", "desig": "designation-type", "doctype": "document-type",
     "field": "industry-field", "evtype": "event-type", "ind": "indicator", "unit": "count-unit",
     "verb": "action-verb", "level": "education-level", "mech": "mechanism", "ptype": "pathway-type",
+    "policy": "policy-concept", "frel": "framing-relation", "major": "major",
 }
 
 #: Prefixes bound in every output and predeclared in every query.

@@ -409,6 +409,8 @@ def _relators(store: ox.Store) -> dict[str, dict]:
             r["year"] = y
     for r in rel.values():
         r["kind"] = next((k for k, c in RELATION_KINDS.items() if c in r["types"]), None)
+        if str(HV.AgreementTie) in r["types"]:  # one counterpart's tie of an agreement
+            r["kind"] = "agreement"
         if r["kind"] is None:  # membership of an organisation that is not typed a Consortium
             r["kind"] = "consortium" if any("Organization" in t or "Collaboration" in t for t in r["types"]) else "other"
     return rel

@@ -24,6 +24,10 @@ WHERE {
 GROUP BY ?class ORDER BY DESC(?n) ?class
 """
 
+_INFERRED_PARTS = _PREFIXES + """
+SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a time:Instant ; hv:assertionStatus ?s FILTER(?s != status:stated) }
+"""
+
 _TOTALS = _PREFIXES + """
 SELECT
   (COUNT(DISTINCT ?q) AS ?quotes) (COUNT(DISTINCT ?src) AS ?sources) (COUNT(DISTINCT ?version) AS ?versions) (SAMPLE(?version) AS ?dataVersion)
@@ -36,6 +40,8 @@ _STATUS = _PREFIXES + """
 SELECT ?status (COUNT(DISTINCT ?f) AS ?n) (SAMPLE(?zh0) AS ?zh) (SAMPLE(?en0) AS ?en)
 WHERE {
   ?f hv:assertionStatus ?status .
+  # A date or link node with its own status (a stated fact's inferred year) is not a fact.
+  FILTER NOT EXISTS { ?f a time:Instant }
   OPTIONAL { ?status skos:prefLabel ?zh0 FILTER(LANG(?zh0) = "zh") }
   OPTIONAL { ?status skos:prefLabel ?en0 FILTER(LANG(?en0) = "en") }
 }
@@ -60,6 +66,8 @@ class Stats:
     quotes: int
     sources: int
     data_version: str
+    #: dates of facts whose own status is inferred (the fact's value is stated, its year is not)
+    inferred_dates: int = 0
 
     @property
     def entities(self) -> tuple[ClassCount, ...]:
@@ -87,5 +95,7 @@ def graph_stats(source: "Path | ox.Store") -> Stats:
         for r in store.query(_STATUS)
     )
     totals = next(iter(store.query(_TOTALS)))
+    inferred_dates = int(next(iter(store.query(_INFERRED_PARTS)))["n"].value)
     return Stats(triples=len(store), classes=classes, statuses=statuses, quotes=int(totals["quotes"].value),
-                 sources=int(totals["sources"].value), data_version=_value(totals["dataVersion"]))
+                 sources=int(totals["sources"].value), data_version=_value(totals["dataVersion"]),
+                 inferred_dates=inferred_dates)

@@ -4,6 +4,8 @@ The lists below were written by reading data/sources/seed-article.txt, not by re
 curated files: a fact the curators missed fails here.
 """
 
+from pathlib import Path
+
 import pytest
 from rdflib import Literal
 from rdflib.namespace import SKOS
@@ -13,7 +15,7 @@ from harbin_kg.namespaces import HV, OA
 # Every named organisation, place, consortium and initiative, spelled as the article spells it.
 NAMED = [
     "哈尔滨学院", "哈尔滨职业技术学院", "哈职院", "哈尔滨职业技术大学", "哈尔滨轻工职业学院", "哈轻工",
-    "哈二职", "哈科职", "呼兰九中", "呼兰六中", "顺迈学校", "奔赛学校", "职教中心",
+    "哈二职", "哈科职", "呼兰九中", "呼兰六中", "顺迈学校", "奔赛学校",
     "哈尔滨市政府", "黑龙江省教育厅", "省教育厅", "哈尔滨市教育局", "哈市教育局", "教育部", "哈尔滨市决咨委",
     "深哈产业园", "上海太教智能制造产业园",
     "哈尔滨新区", "呼兰区", "松北区", "道里区", "呼和浩特市", "黑河市", "大兴安岭地区", "哈市",
@@ -125,3 +127,34 @@ def test_the_seven_tasks_of_the_plan_are_in_order(bundled_graph):
     for ordinal, words in enumerate(["中高本一体化", "职普融通", "职业培训", "哈尔滨新区", "产教融合", "三教",
                                      "国际化"]):
         assert words in labels[ordinal], f"task {ordinal + 1} should be about {words}: {labels}"
+
+
+def test_the_generic_zhijiao_zhongxin_names_no_one_school_but_its_four_hulan_uses_reach_it(bundled_graph):
+    """职教中心 is generic: two of its six uses (数说职教) are other schools, so it is no alias;
+    each of the four uses in the 呼兰区 section is quoted by the Hulan centre or a fact that names it."""
+    from rdflib import URIRef
+
+    from harbin_kg.namespaces import ID
+
+    assert not set(bundled_graph.subjects(SKOS.altLabel, Literal("职教中心", lang="zh")))
+    assert not set(bundled_graph.subjects(SKOS.prefLabel, Literal("职教中心", lang="zh")))
+    text = (Path(__file__).resolve().parent.parent / "data/sources/seed-article.txt").read_text(encoding="utf-8")
+    uses = [i for i in range(len(text)) if text.startswith("职教中心", i)]
+    assert len(uses) == 6
+    centre = ID["org/hulan-vocational-education-center"]
+    hulan_section = text.index("## 职普融通搭建学生成才")
+    hulan_uses = [i for i in uses if i > hulan_section and i < text.index("## 数说职教")]
+    assert len(hulan_uses) == 4
+    # every node that is the centre or points to it, and the spans of its quotes
+    holders = {centre} | {s for s, o in bundled_graph.subject_objects() if o == centre}
+    holders |= {s for h in list(holders) for s in bundled_graph.subjects(HV.agent, h)}
+    spans = []
+    for node in holders:
+        for quote in bundled_graph.objects(node, HV.evidence):
+            for sel in bundled_graph.objects(quote, OA.hasSelector):
+                start, end = bundled_graph.value(sel, OA.start), bundled_graph.value(sel, OA.end)
+                if start is not None:
+                    spans.append((int(start), int(end)))
+    for use in hulan_uses:
+        assert any(s <= use and use + 4 <= e for s, e in spans), f"职教中心 at {use} is not quoted for the Hulan centre"
+    assert isinstance(centre, URIRef)

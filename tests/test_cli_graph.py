@@ -48,7 +48,16 @@ def test_stats_json_counts_are_real(runner, bundled_graph_path):
     payload = json.loads(result.stdout)
     counts = {c["label_en"]: c["count"] for c in payload["classes"]}
     assert payload["sources"] == 1 and payload["quotes"] > 100
-    assert counts["agreement"] == 11 and counts["policy task"] == 7 and counts["statistical observation"] == 35
+    # 8 agreements as the report counts them (the regional framework agreement and caption ⑦'s
+    # count once each; their counterpart ties are counted apart), 5 named government bodies
+    # (placeholders are unnamed parties, never government bodies).
+    assert counts["agreement"] == 8 and counts["agreement tie"] == 5
+    assert counts["government body"] == 5 and counts["unnamed party"] == 8
+    assert counts["policy task"] == 7 and counts["statistical observation"] == 35
+    # facts by status (dates with their own inferred status are counted apart)
+    statuses = {c["label_en"]: c["count"] for c in payload["assertion_status"]}
+    assert statuses == {"stated": 133, "inferred from context": 27, "inferred from a caption": 14}
+    assert payload["inferred_dates"] == 13
 
 
 def test_commands_default_to_the_bundled_graph(runner, bundled_graph_path):

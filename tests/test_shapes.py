@@ -575,6 +575,34 @@ CASES: dict[str, tuple[str, list[Result]]] = {
         "INSERT DATA { <org/harbin-municipal-government> hv:governs <org/harbin-university> }",
         [expect("<org/harbin-municipal-government>", "GovernmentBody-governs", "Class", "hv:governs")]),
 
+    # issue 14: unnamed parties, planned organisations, described groups, agreement ties, framing
+    "unnamed-party-typed-a-government-body": (
+        "INSERT DATA { <org/hulan-district-authority> a hv:GovernmentBody }",
+        [expect("<org/hulan-district-authority>", "UnnamedPartyShape", "Not")]),
+    "planned-organisation-without-evidence": (
+        _drop("<org/harbin-vocational-technical-university>", "hv:evidence"),
+        [expect("<org/harbin-vocational-technical-university>", "PlannedOrganization-evidence", "MinCount", "hv:evidence")]),
+    "described-group-typed-an-organisation": (
+        "INSERT DATA { <group/hulan-high-school-principals> a hv:School }",
+        [expect("<group/hulan-high-school-principals>", "DescribedGroupShape", "Not"),
+         expect("<group/hulan-high-school-principals>", "OrganizationShape", "Pattern")]),
+    "described-group-outside-group": (
+        'INSERT DATA { <org/principals> a hv:DescribedGroup ; skos:prefLabel "校长"@zh , "principals"@en ; '
+        'hv:evidence <quote/seed-article/2908-2936> }',
+        [expect("<org/principals>", "DescribedGroupShape", "Pattern")]),
+    "described-group-without-evidence": (
+        _drop("<group/hulan-high-school-principals>", "hv:evidence"),
+        [expect("<group/hulan-high-school-principals>", "DescribedGroup-evidence", "MinCount", "hv:evidence")]),
+    "agreement-tie-part-of-nothing": (
+        _drop("<agreement/hohhot-vet-strategic-framework>", "dcterms:isPartOf"),
+        [expect("<agreement/hohhot-vet-strategic-framework>", "AgreementTie-isPartOf", "MinCount", "dcterms:isPartOf")]),
+    "framing-without-concept": (
+        _drop("<framing/harbin-vet-yiti-liangyi-wuzhongdian>", "hv:framingConcept"),
+        [expect("<framing/harbin-vet-yiti-liangyi-wuzhongdian>", "PolicyFraming-concept", "MinCount", "hv:framingConcept")]),
+    "framing-with-two-relations": (
+        "INSERT DATA { <framing/harbin-vet-yiti-liangyi-wuzhongdian> hv:framingRelation role:lead-unit }",
+        [expect("<framing/harbin-vet-yiti-liangyi-wuzhongdian>", "PolicyFraming-relation", "MaxCount", "hv:framingRelation")]),
+
     # (12) concepts
     "concept-in-two-schemes": (
         "INSERT DATA { role:lead-unit skos:inScheme <https://w3id.org/hrbvet/scheme/comparator> }",
@@ -641,7 +669,8 @@ def test_every_shape_has_a_test_case():
         "ExtractionRunShape", "LabelShape", "ParticipationShape", "ConsortiumMembershipShape", "RelatorShape",
         "AgreementShape", "GovernmentBodyShape", "SchoolShape", "EventShape", "OrgChangeShape", "DesignationShape",
         "TargetShape", "StatObservationShape", "ValueChangeShape", "PathwayShape", "ConceptShape",
-        "AnalysisRunShape", "ScoreShape", "DateTextShape")}
+        "AnalysisRunShape", "ScoreShape", "DateTextShape", "AgreementTieShape", "PlannedOrganizationShape",
+        "PolicyFramingShape")}
     named = {s for s in set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(RDF.type, SH.PropertyShape))
              if isinstance(s, URIRef)}
     # Optional-value property shapes (at most one, datatype of an optional property) are covered

@@ -93,24 +93,44 @@ def validate(graph, shapes, warnings):
 @cli.command()
 @graph_argument
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def stats(graph, fmt):
+@click.option("--coverage", "show_coverage", is_flag=True,
+              help="Instead of counts, list per shipped source every stretch of text no fact quotes; "
+                   "exit 1 if one is neither quoted nor reviewed in the exclusion file.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With --coverage: curated data folder whose sources/ the graph quotes [default: the bundled data/].")
+@click.option("--exclusions", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --coverage: reviewed exclusion file (source,start,end,text,reason) "
+                   "[default: DATA/coverage-exclusions.csv].")
+@click.option("--all", "show_all", is_flag=True, help="With --coverage: list reviewed stretches too, with their reasons.")
+def stats(graph, fmt, show_coverage, data_dir, exclusions, show_all):
     """Count what GRAPH holds: entities per class, facts per kind, sources, quotes.
 
-    统计图谱：各类实体与事实的数量、来源与引文。
+    统计图谱：各类实体与事实的数量、来源与引文。--coverage：逐个来源列出没有任何事实引用的文字片段。
+
+    With --coverage, every stretch of a shipped source is either quoted by a fact or listed in
+    the reviewed exclusion file with the reason it is left out (a heading, the byline, the
+    writer's evaluation); exit status 1 when a stretch is unreviewed or an exclusion row no
+    longer matches (stale), so the check can guard a build.
 
     \b
         harbin-kg stats
         harbin-kg stats build/harbin.ttl --format json
+        harbin-kg stats --coverage
+        harbin-kg stats --coverage --all
     """
     import json
 
     from ..stats import graph_stats
 
+    if show_coverage:
+        _coverage(graph, data_dir, exclusions, show_all, fmt)
+        return
+
     result = graph_stats(resolve_graph_path(graph))
     if fmt == "json":
         payload = {
             "triples": result.triples, "quotes": result.quotes, "sources": result.sources,
-            "data_version": result.data_version,
+            "data_version": result.data_version, "inferred_dates": result.inferred_dates,
             "classes": [c.__dict__ for c in result.classes],
             "assertion_status": [c.__dict__ for c in result.statuses],
         }
@@ -126,5 +146,46 @@ def stats(graph, fmt):
     click.echo(render_table(["类 kind", "kind", "n"], rows(result.facts), align="<<>"))
     click.echo("\nAssertion status 断言状态")
     click.echo(render_table(["状态", "status", "n"], rows(result.statuses), align="<<>"))
+    if result.inferred_dates:
+        click.echo(f"(+ {result.inferred_dates} dates inferred 推断日期 on facts whose value is stated)")
     click.echo(f"\n{result.triples} triples 三元组 · {result.quotes} quotes 引文 · "
                f"{result.sources} source text(s) 来源 · data version 数据版本 {result.data_version}")
+
+
+def _coverage(graph, data_dir, exclusions, show_all, fmt):
+    """``stats --coverage``: the stretches no fact quotes, per shipped source (harbin_kg.coverage)."""
+    import json
+
+    from ..coverage import coverage_report, default_exclusions_path, load_exclusions
+
+    paths = project_paths(data_dir)
+    exclusion_path = exclusions or default_exclusions_path(paths.data)
+    reports = coverage_report(resolve_graph_path(graph), paths.sources, load_exclusions(exclusion_path))
+    if fmt == "json":
+        payload = [{
+            "source": r.source, "characters": r.characters, "covered": r.covered,
+            "percent": round(r.percent, 1),
+            "unreviewed": [s.__dict__ for s in r.unreviewed],
+            "reviewed": [dict(s.__dict__, reason=e.reason) for s, e in r.reviewed],
+            "stale": [{k: v for k, v in e.__dict__.items() if k != "line"} for e in r.stale],
+        } for r in reports]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for r in reports:
+            rows = [["unreviewed 未审核", s.start, s.end, s.text, ""] for s in r.unreviewed]
+            rows += [["stale 已失效", e.start, e.end, e.text, f"line {e.line}: {e.reason}"] for e in r.stale]
+            if show_all:
+                rows += [["reviewed 已审核", s.start, s.end, s.text, e.reason] for s, e in r.reviewed]
+            rows.sort(key=lambda row: (row[1], row[2]))
+            if rows:
+                click.echo(f"{r.source}")
+                click.echo(render_table(["state 状态", "start", "end", "text 原文", "reason 理由"], rows,
+                                        align="<>><<"))
+            click.echo(f"{r.source}: {r.covered}/{r.characters} non-space characters quoted "
+                       f"({r.percent:.1f} %) 已被引用; {len(r.reviewed)} reviewed 已审核, "
+                       f"{len(r.unreviewed)} unreviewed 未审核, {len(r.stale)} stale 已失效 stretch(es)")
+    bad = [r for r in reports if not r.ok]
+    if bad:
+        echo_err(f"{sum(len(r.unreviewed) for r in bad)} unreviewed and {sum(len(r.stale) for r in bad)} stale "
+                 f"stretch(es): model them (quote them in a fact) or review them in {exclusion_path}.")
+        sys.exit(1)
