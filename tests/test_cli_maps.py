@@ -89,7 +89,7 @@ def test_empty_selection_says_so(runner, graph_file, tmp_path, monkeypatch):
 
     import harbin_kg.network as network
 
-    monkeypatch.setattr(network, "project", lambda source, name: nx.Graph())
+    monkeypatch.setattr(network, "project", lambda source, name, **filters: nx.Graph())
     out = tmp_path / "map.html"
     result = run(runner, graph_file, "-o", out, "--layer", "membership")
     assert result.exit_code == 1 and "Nothing to draw" in result.stderr
@@ -114,3 +114,126 @@ def test_read_only_folder_fails_clearly_even_as_root(runner, graph_file, tmp_pat
     result = run(runner, graph_file, "-o", folder / "map.html")
     assert result.exit_code == 1 and "not writable" in result.stderr
     assert list(folder.iterdir()) == []
+
+
+# ---------------------------------------------------------------- issue 12: selection, focus, evidence
+FIXTURE = Path(__file__).parent / "data" / "map-fixture.ttl"
+ID = "https://w3id.org/hrbvet/id/"
+
+
+def drawn(runner, tmp_path, *args):
+    import json
+    import re
+
+    out = tmp_path / "m.html"
+    result = runner.invoke(cli, ["map", str(FIXTURE), "-o", str(out), "--force", *map(str, args)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script id="hkg-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    return data, page, result
+
+
+def iris(data):
+    return {n["iri"] for n in data["nodes"]}
+
+
+def test_map_takes_the_selection_options_of_centrality_and_export(runner):
+    from harbin_kg.cli.analysis import centrality
+
+    def names(command):
+        return {opt for p in command.params for opt in p.opts}
+
+    shared = {"--projection", "-P", "--include-inferred", "--kind", "--year", "--scope", "--min-reliability"}
+    assert shared <= names(cli.commands["map"])
+    assert {"--projection", "--include-inferred", "--kind", "--year"} <= names(centrality)
+    assert "--layer" in names(cli.commands["map"])  # the old name still works
+
+
+def test_stated_only_by_default_and_inferred_on_request(runner, tmp_path):
+    stated, _, _ = drawn(runner, tmp_path)
+    assert ID + "agreement/fx-2021-hvtc-bureau" in iris(stated)
+    assert ID + "agreement/fx-2019-university-enterprise" not in iris(stated)
+    assert all(e.get("st") in (None, "stated") for e in stated["edges"])
+    both, page, _ = drawn(runner, tmp_path, "--include-inferred")
+    assert ID + "agreement/fx-2019-university-enterprise" in iris(both)
+    dashed = [e for e in both["edges"] if e.get("st") == "inferred-context"]
+    assert dashed and all(e["dashes"] == [6, 4] for e in dashed)
+    assert "用 --include-inferred 生成" not in page
+
+
+def test_kind_and_year_select_like_centrality(runner, tmp_path):
+    data, _, _ = drawn(runner, tmp_path, "-P", "partnership", "--year", "2021")
+    assert iris(data) == {ID + "org/harbin-vocational-technical-college", ID + "org/harbin-education-bureau"}
+    edge = data["edges"][0]
+    assert edge["yr"] == 2021 and edge["st"] == "stated" and edge["r"] == "agreement"
+    data, _, _ = drawn(runner, tmp_path, "-P", "two-mode", "--kind", "initiative")
+    assert iris(data) == {ID + "initiative/vet-industry-integration-pilot-zone", ID + "org/harbin-education-bureau",
+                          ID + "org/heilongjiang-education-department"}
+
+
+def test_scope_harbin_drops_outside_organisations(runner, tmp_path):
+    data, _, _ = drawn(runner, tmp_path, "--include-inferred", "--scope", "harbin")
+    assert ID + "org/fx-enterprise" not in iris(data)  # marked outside the ecosystem
+    assert ID + "org/harbin-university" in iris(data) and ID + "org/harbin-vocational-technical-college" in iris(data)
+    assert ID + "org/hohhot-signatory" not in iris(data)  # not marked inside
+
+
+def test_scope_on_a_graph_without_scope_says_what_to_do(runner, tmp_path):
+    out = tmp_path / "m.html"
+    result = runner.invoke(cli, ["map", str(Path(__file__).parent / "data" / "tiny.ttl"), "-o", str(out),
+                                 "--scope", "harbin"])
+    assert result.exit_code == 1 and "hv:inHarbinEcosystem" in result.stderr and "--scope all" in result.stderr
+    assert not out.exists()
+
+
+def test_min_reliability_keeps_quoted_and_well_cited_facts(runner, tmp_path):
+    data, _, _ = drawn(runner, tmp_path, "--include-inferred", "--min-reliability", "medium")
+    kept = iris(data)
+    assert ID + "agreement/fx-2021-hvtc-bureau" in kept  # cited by a medium and a high source
+    assert ID + "agreement/fx-2019-university-enterprise" not in kept  # only a low one
+    assert ID + "org/fx-enterprise" not in kept  # its only tie went
+    assert ID + "agreement/2023-tingshi-gongjian-zhanlue-hezuo" in kept  # a seed quote is always enough
+    high, _, _ = drawn(runner, tmp_path, "--min-reliability", "high")
+    # the agreement itself has a high citation, but who signed it only a medium one: each
+    # participation is a fact of its own, so at "high" the ties go and the agreement with them
+    assert ID + "agreement/fx-2021-hvtc-bureau" not in iris(high)
+    assert ID + "agreement/2023-tingshi-gongjian-zhanlue-hezuo" in iris(high)
+
+
+def test_focus_defaults_to_the_depth_that_reaches_partners_and_keeps_the_whole_selection(runner, tmp_path):
+    data, page, result = drawn(runner, tmp_path, "--focus", "哈职院")
+    focus = next(n for n in data["nodes"] if n["iri"] == ID + "org/harbin-vocational-technical-college")
+    assert data["focus"] == focus["id"] and data["depth"] == 2
+    assert ID + "org/heilongjiang-education-department" in iris(data)  # the whole selection is embedded
+    assert "哈尔滨职业技术学院 · 政策生态全景" in page and "at depth 2" in result.stderr
+    one, _, _ = drawn(runner, tmp_path, "--focus", "哈职院", "-P", "partnership")
+    assert one["depth"] == 1
+
+
+def test_focus_outside_the_selection_is_explained(runner, tmp_path):
+    out = tmp_path / "m.html"
+    result = runner.invoke(cli, ["map", str(FIXTURE), "-o", str(out), "--focus", "测试科技有限公司"])
+    assert result.exit_code == 1 and "not in this selection" in result.stderr and "--include-inferred" in result.stderr
+
+
+def test_evidence_of_both_kinds_reaches_the_page(runner, tmp_path):
+    data, page, _ = drawn(runner, tmp_path, "--include-inferred")
+    ev = data["ev"]
+    quote = next(r for r in ev if r["t"] == "q" and r["s"] == 434)
+    assert quote["e"] == 494 and quote["x"].startswith("2023年底") and quote["srcz"] == "报道全文"
+    cite = next(r for r in ev if r["t"] == "c" and r.get("f") == ID + "agreement/fx-2021-hvtc-bureau"
+                and r["loc"] == "para 3")
+    assert (cite["o"], cite["oo"], cite["ti"], cite["d"], cite["rd"], cite["kp"], cite["u"], cite["stk"], cite["rn"]) == (
+        "测试日报", "测试晚报", "哈职院与哈市教育局签约（测试页面）", "2021-06-18", "2026-12-02", "校企合作协议",
+        "https://news.example.org/2021/hvtc-bureau.html", "mainstream-outlet", 2)
+    node = next(n for n in data["nodes"] if n["iri"] == ID + "agreement/fx-2021-hvtc-bureau")
+    assert {ev[i]["loc"] for i in node["ev"]} == {"para 3", "para 7"}
+    enterprise = next(n for n in data["nodes"] if n["iri"] == ID + "org/fx-enterprise")
+    assert enterprise["lv"] == ["市级", "municipal"]
+    assert "https://news.example.org" not in page.split('<script id="hkg-data"')[0]  # only in the data
+
+
+def test_the_same_input_gives_the_same_bytes(runner, tmp_path):
+    _, first, _ = drawn(runner, tmp_path, "--include-inferred", "--focus", "哈职院")
+    _, second, _ = drawn(runner, tmp_path, "--include-inferred", "--focus", "哈职院")
+    assert first == second

@@ -70,7 +70,11 @@ def test_a_complete_page_with_every_feature():
     assert all(e["lz"] == "协议" and "战略合作协议" in e["title"] for e in data["edges"])
     assert 'id="hkg-search"' in page and 'id="hkg-lang"' in page and 'data-kind="k0"' in page
     assert "WenQuanYi Zen Hei" in page and "Noto Sans CJK SC" in page
-    assert data["options"]["physics"]["enabled"] is True and data["options"]["layout"]["randomSeed"] == 7
+    # issue 12: a precomputed (seeded) layout at every size, so even a small map opens at once
+    assert data["options"]["physics"]["enabled"] is False and data["options"]["layout"]["randomSeed"] == 7
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+    live = data_of(render_map(tiny(), title="t", layout="physics"))
+    assert live["options"]["physics"]["enabled"] is True and "x" not in live["nodes"][0]
 
 
 def test_no_external_urls_anywhere_a_browser_would_fetch():
@@ -151,7 +155,9 @@ def test_large_graphs_get_fixed_positions_and_no_physics():
     assert data["fixed"] is True and data["options"]["physics"]["enabled"] is False
     assert all("x" in n and "y" in n for n in data["nodes"])
     small = data_of(render_map(nx.path_graph(5), title="t"))
-    assert small["fixed"] is False and "x" not in small["nodes"][0]
+    assert small["fixed"] is True and "x" in small["nodes"][0]  # precomputed at every size (issue 12)
+    live = data_of(render_map(nx.path_graph(5), title="t", layout="physics"))
+    assert live["fixed"] is False and "x" not in live["nodes"][0]
 
 
 def test_too_many_nodes_is_refused_with_a_hint():
@@ -203,3 +209,35 @@ def test_display_uses_an_iframe_srcdoc():
     html = display(tiny(), title="t").data
     assert "<iframe srcdoc=" in html and "&lt;!DOCTYPE html&gt;" in html
     assert not re.search(r"""src=["']https?:""", html)
+
+
+def test_javascript_and_data_strings_never_become_attribute_values():
+    bad = ["javascript:document.body.dataset.xss=1", "data:text/html,<b>x</b>", " JavaScript:alert(1)"]
+    G = nx.Graph()
+    for i, text in enumerate(bad):
+        G.add_node(text, iri=text, kind=text, label_zh=text, label_en=text, quotes=[text], aliases=[text])
+    G.add_edge(bad[0], bad[1], relation=bad[2], status="inferred-context")
+    details = {"evidence": {bad[0]: [{"t": "c", "u": bad[0], "ti": bad[1], "stk": bad[2], "stz": bad[1]}]},
+               "status": {bad[0]: "inferred-context"}}
+    page = render_map(G, title=bad[0], title_en=bad[1], details=details)
+    html_part = page.split('<script id="hkg-data"')[0]
+    values = re.findall(r"""\s[\w:-]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", html_part)
+    assert values and not [v for v in values if re.match(r"""["']?\s*(javascript|data):""", v, re.I)]
+    assert not re.search(r"<option[^>]*value=\"(?!zh\"|en\"|1\"|2\"|3\")", html_part)  # only our own values
+    data = data_of(page)
+    assert {n["lz"] for n in data["nodes"]} == set(bad)  # kept as text in the data
+    assert [r["u"] for r in data["ev"] if "u" in r] == [bad[0]]  # the page decides; it links only http(s)
+
+
+def test_evidence_records_are_shared_and_sorted_stably():
+    G = tiny()
+    quote = {"t": "q", "x": "哈尔滨市教育局与哈职院签署战略合作协议", "s": 10, "e": 29, "src": ID + "text/seed-article"}
+    facts = {ID + "agreement/x": [quote]}
+    details = {"evidence": facts, "status": {ID + "agreement/x": "stated"}}
+    for u, v, d in G.edges(data=True):
+        d["via"] = [ID + "agreement/x"]
+    first = render_map(G, title="t", details=details)
+    data = data_of(first)
+    assert len(data["ev"]) == 1 and data["ev"][0]["s"] == 10 and data["ev"][0]["f"] == ID + "agreement/x"
+    assert all(e["ev"] == [0] and e["st"] == "stated" for e in data["edges"])
+    assert first == render_map(G, title="t", details=details)

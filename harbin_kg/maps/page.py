@@ -1,16 +1,19 @@
 """Interactive relationship maps: a networkx graph → one self-contained, offline HTML page.
 
 pyvis supplies the node/edge option model and the vis-network 9.1.2 build shipped in its wheel;
-everything pyvis gets wrong is avoided (SECURITY.md §4): the page comes from our own template
+everything pyvis gets wrong is avoided (docs/maps.md, "Safety"): the page comes from our own template
 (``templates/map.html``) with vis-network's JS and CSS inlined, no CDN tag, no ``lib/`` folder,
 no file written at all. Node ids are synthetic (``n0``, ``n1``…; the IRI is kept in the data),
 tooltips are plain text (vis-network shows strings with ``innerText``), the data travels as a
 JSON block with ``<``, ``>`` and ``&`` escaped, the heading goes through Jinja autoescaping, and a
 Content-Security-Policy with script hashes refuses any script we did not write and any request.
 
-Small maps lay themselves out with vis-network's seeded physics; above :data:`PHYSICS_LIMIT`
-nodes positions are computed in Python (igraph Fruchterman–Reingold, seeded) and physics is off,
-which keeps 5,000 nodes interactive in about a second and a half.
+Every map gets positions computed in Python (seeded igraph: Kamada–Kawai up to
+:data:`PHYSICS_LIMIT` nodes, Fruchterman–Reingold above) and opens without physics;
+``layout="physics"`` still asks for vis-network's live, seeded layout. The page itself
+(``templates/map.js``) adds the evidence panel, filters, time slider, neighbourhoods, groups,
+shortest paths, exports and the view in the URL fragment; :mod:`.evidence` supplies what the
+panel shows.
 """
 
 from __future__ import annotations
@@ -30,13 +33,16 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from . import __version__
-from .errors import HarbinKGError
+from .. import __version__
+from ..errors import HarbinKGError
 
 __all__ = ["render_map", "reduce_graph", "display", "kind_style", "PHYSICS_LIMIT", "MAX_NODES"]
 
-PHYSICS_LIMIT = 300  #: above this many drawn nodes, positions come from Python and physics is off
+PHYSICS_LIMIT = 300  #: up to this many nodes: Kamada–Kawai layout and link labels; above: FR, no link labels
 MAX_NODES = 5000  #: more drawn nodes than this and browsers stop being interactive: refuse
+FOLD_MIN = 6  #: this many same-kind nodes with the same neighbours fold into one group node
+STATED = "stated"
+UNDATED = -1  #: the year of a fact that has no date (shown or hidden by the "undated" toggle)
 
 FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "PingFang SC", '
               '"Hiragino Sans GB", "Microsoft YaHei", sans-serif')
@@ -50,7 +56,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "PlannedOrganization": ("#dadaeb", "拟建机构", "planned organisation"),
     "School": ("#1f77b4", "学校", "school"),
     "UndergraduateInstitution": ("#17becf", "本科院校", "undergraduate institution"),
-    "HigherVocationalCollege": ("#1f77b4", "高等职业院校", "higher vocational college"),
+    "HigherVocationalCollege": ("#3f51b5", "高等职业院校", "higher vocational college"),
     "SecondaryVocationalSchool": ("#6baed6", "中等职业学校", "secondary vocational school"),
     "GeneralHighSchool": ("#9ecae1", "普通高中", "general high school"),
     "Enterprise": ("#ff7f0e", "企业", "enterprise"),
@@ -64,11 +70,14 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "PolicyTask": ("#c7c7c7", "重点任务", "policy task"),
     "SourceDocument": ("#aec7e8", "来源文献", "source document"),
     "Event": ("#ffbb78", "事件", "event"),
-    "SigningEvent": ("#ffbb78", "签约活动", "signing event"),
+    "SigningEvent": ("#e6a04b", "签约活动", "signing event"),
     "Pathway": ("#98df8a", "升学通道", "education pathway"),
     "Target": ("#ff9896", "目标", "target"),
+    "OrgChange": ("#5d4037", "机构变更", "organisation change"),
+    "StatObservation": ("#80cbc4", "统计数据", "statistical observation"),
+    "ValueChange": ("#4db6ac", "数值变化", "value change"),
     "Designation": ("#c49c94", "认定", "designation"),
-    "Relator": ("#c5b0d5", "关系体", "relator"),
+    "Relator": ("#a1887f", "关系体", "relator"),
     "Organization": ("#393b79", "组织", "organisation"),
     "Concept": ("#dbdb8d", "概念", "concept"),
 }
@@ -144,17 +153,27 @@ def _positions(order: list, edges: list[tuple[int, int]], seed: int) -> list[tup
     """Fruchterman–Reingold (igraph, grid variant: ~0.4 s for 5k nodes), seeded, in pixels."""
     import igraph
 
+    if not order:
+        return []
     g = igraph.Graph(n=len(order), edges=sorted({(min(a, b), max(a, b)) for a, b in edges if a != b}))
-    from .centrality import seeded_igraph
+    from ..centrality import seeded_igraph
 
     with seeded_igraph(seed):
-        layout = g.layout_fruchterman_reingold(niter=500, grid="grid")
+        if len(order) <= PHYSICS_LIMIT:
+            # Small maps: Kamada–Kawai spreads hubs and their leaves evenly (FR packs them into a
+            # hairball), seeded from FR so the result is deterministic; cheap at this size.
+            start = g.layout_fruchterman_reingold(niter=500, grid="nogrid")
+            layout = g.layout_kamada_kawai(seed=start, maxiter=50 * max(len(order), 1))
+        else:
+            layout = g.layout_fruchterman_reingold(niter=500, grid="grid")
     coords = layout.coords
     if not coords:
         return []
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    scale = 60.0 * math.sqrt(len(coords)) / span  # about 60 px per node along each side
+    # px per node along each side: room for the long Chinese labels of small maps at the zoom
+    # where labels show; big maps are read by zooming in, and tighter keeps them on one screen
+    scale = (130.0 if len(coords) <= PHYSICS_LIMIT else 80.0) * math.sqrt(len(coords)) / span
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     return [(round((x - cx) * scale, 1), round((y - cy) * scale, 1)) for x, y in coords]
 
@@ -265,6 +284,7 @@ def render_map(
     G: nx.Graph,
     *,
     title: str,
+    title_en: str | None = None,
     size_by: Mapping | None = None,
     color_by: Literal["kind", "community"] = "kind",
     communities=None,
@@ -274,21 +294,33 @@ def render_map(
     aliases: Mapping[str, Iterable[str]] | None = None,
     top: int | None = None,
     max_nodes: int = MAX_NODES,
+    details: Mapping | None = None,
+    focus=None,
+    depth: int | None = None,
+    fold_min: int = FOLD_MIN,
 ) -> str:
     """Draw ``G`` as one self-contained HTML page and return it (nothing is written).
 
     Parameters
     ----------
     G : nodes with ``iri``, ``kind``, ``label_zh``, ``label_en`` (optional ``placeholder``,
-        ``aliases``, ``quotes``, ``facts``); edges with optional ``weight``, ``via`` (facts with
-        quotes), ``relation``/``relation_zh``/``relation_en``.
-    size_by : node → score (centrality); node size grows with it. Default: degree.
+        ``aliases``, ``quotes``, ``facts``, ``status``, ``year``); edges with optional ``weight``,
+        ``via`` (facts with quotes), ``relation``/``relation_zh``/``relation_en``, ``status``.
+    title, title_en : the heading in Chinese and English (the page switches between them).
+    size_by : node → score (centrality); node size and label priority grow with it. Default: degree.
     color_by : ``"kind"`` (legend of kinds) or ``"community"`` (``communities``: a list of node
         sets or a node → id mapping; computed with seeded Louvain when omitted).
     layout : ``"physics"`` (seeded vis-network physics), ``"fixed"`` (igraph positions, physics
-        off) or None: physics up to :data:`PHYSICS_LIMIT` nodes, fixed above.
+        off) or None: precomputed positions at every size (fast to open); physics on request.
     aliases : IRI (or node) → other names (哈职院) the search box should also find.
     top : keep the ``top`` nodes by score and fold the rest into one node per kind.
+    details : what :func:`harbin_kg.maps.evidence.map_details` read from the store (quotes with
+        offsets, citations, statuses, level, place); without it the panel shows the ``quotes``
+        the graph itself carries.
+    focus, depth : open on the neighbourhood of node ``focus`` (``depth`` steps, default 1);
+        the whole graph stays in the page, so neighbours can be expanded by double-click.
+    fold_min : this many nodes or more of one kind with the same neighbours (30 targets of one
+        plan) fold into one expandable group node.
 
     >>> G = nx.Graph(); G.add_node("a", kind="School", label_zh="哈尔滨学院", label_en="Harbin University")
     >>> page = render_map(G, title="<demo>")
@@ -307,14 +339,20 @@ def render_map(
             f"The map would draw {len(G):,} nodes; browsers stop being interactive above "
             f"{max_nodes:,}. Draw the most central ones with --top N (for example --top 2000) "
             f"or pick a --layer or --focus.")
+    details = details or {}
     order = sorted(G, key=str)
     index = {n: i for i, n in enumerate(order)}
     styles = kind_style(G.nodes[n].get("kind") for n in order)
     group_of, group_legend = _groups(G, order, color_by, communities, seed)
+    evidence_table = _EvidenceTable()
+    statuses_of = details.get("status", {})
+    from .evidence import fact_iris_of_edge
 
     values = [float(scores.get(n, 0) or 0) for n in order]
     top_value = max(values, default=0) or 1.0
     alias_map = {str(k): list(v) for k, v in (aliases or {}).items()}
+    for k, v in (details.get("aliases") or {}).items():
+        alias_map.setdefault(str(k), []).extend(v)
     incident_quotes: dict = {}
     edges_out = []
     pairs = ((index[u], index[v], d) for u, v, d in G.edges(data=True))
@@ -324,8 +362,12 @@ def render_map(
     tie = (lambda e: _json_block(_edge_key(e[2]))) if G.is_multigraph() else (lambda e: "")
     raw_edges = sorted(pairs, key=lambda e: (e[0], e[1], tie(e)))
     max_w = max((float(d.get("weight", 1) or 1) for _, _, d in raw_edges), default=1.0)
+    node_year = {i: _year_of(G.nodes[n]) for i, n in enumerate(order)}
+    relation_counts: dict[str, list] = {}
     for i, (a, b, data) in enumerate(raw_edges):
         rel_zh, rel_en = _relation(data)
+        code = _relation_code(data)
+        relation_counts.setdefault(code, [rel_zh, rel_en, 0])[2] += 1
         facts = _facts(data.get("facts")) if data.get("facts") else _facts(data.get("via"))
         quotes = [q for _, qs in facts for q in qs] + [str(q) for q in data.get("quotes") or ()]
         lines = [f"{rel_zh} / {rel_en}" if rel_zh != rel_en else rel_zh] if rel_zh else []
@@ -347,9 +389,26 @@ def render_map(
         for n in (a, b):
             incident_quotes.setdefault(n, []).extend(quotes)
         w = float(data.get("weight", 1) or 1)
-        edges_out.append({"id": f"e{i}", "from": f"n{a}", "to": f"n{b}", "title": "\n".join(lines),
-                          "lz": rel_zh, "le": rel_en,
-                          "width": round(1 + 4 * w / max_w, 2)})
+        fact_iris = fact_iris_of_edge(order[a], order[b], data, G) if details else []
+        status = _edge_status(data, fact_iris, statuses_of, G.nodes[order[a]], G.nodes[order[b]])
+        year = _edge_year(data, node_year[a], node_year[b])
+        ev = []
+        for f in fact_iris:
+            ev += [evidence_table.add(r, f, statuses_of.get(f), details.get("note", {}).get(f))
+                   for r in details.get("evidence", {}).get(f, ())]
+        if not ev:  # no store details: the quotes the graph carries, without offsets
+            ev = [evidence_table.add({"t": "q", "x": q}, None, status, None)
+                  for q in dict.fromkeys(quotes) if q]
+        edge = {"id": f"e{i}", "from": f"n{a}", "to": f"n{b}", "title": "\n".join(lines),
+                "lz": rel_zh, "le": rel_en, "r": code, "width": round(1 + 4 * w / max_w, 2),
+                "ev": sorted(set(ev))}
+        if status:
+            edge["st"] = status
+            if status != STATED:
+                edge["dashes"] = [6, 4]
+        if year is not None:
+            edge["yr"] = year
+        edges_out.append(edge)
 
     nodes_out = []
     for i, n in enumerate(order):
@@ -387,42 +446,243 @@ def render_map(
         lines += [f"「{_short(q)}」" for q in quotes[:3]]
         if iri:
             lines.append(iri)
+        status = statuses_of.get(iri) or d.get("status") or None
+        ev = [evidence_table.add(r, iri, status, details.get("note", {}).get(iri))
+              for r in details.get("evidence", {}).get(iri, ())]
+        if not ev:
+            ev = [evidence_table.add({"t": "q", "x": str(q)}, None, status, None)
+                  for q in dict.fromkeys(d.get("quotes") or ()) if q]
         node = {"id": f"n{i}", "label": le if lang == "en" else lz, "lz": lz, "le": le, "al": names,
                 "iri": iri, "k": kind, "title": "\n".join(lines), "color": colour,
-                "size": round(8 + 27 * math.sqrt(max(values[i], 0) / top_value), 2)}
+                "value": round(1 + 99 * math.sqrt(max(values[i], 0) / top_value), 2), "ev": ev}
+        if status:
+            node["st"] = str(status)
+        if node_year[i] is not None:
+            node["yr"] = node_year[i]
+        elif _is_fact(d, status):
+            node["yr"] = UNDATED
+        for key, short in (("level", "lv"), ("place", "pl")):
+            if iri in details.get(key, {}):
+                node[short] = list(details[key][iri])
         if d.get("placeholder"):
+            node["ph"] = True
             node["shapeProperties"] = {"borderDashes": [4, 3]}
             node["borderWidth"] = 2
             node["color"] = {"background": "#ffffff", "border": colour}
+        elif status and status != STATED:
+            node["shapeProperties"] = {"borderDashes": [4, 3]}
+            node["borderWidth"] = 2
         nodes_out.append(node)
 
-    fixed = layout == "fixed" or (layout is None and len(order) > PHYSICS_LIMIT)
-    if not fixed:  # relation labels on edges; on large maps they are unreadable and slow: tooltips only
+    if layout not in (None, "fixed", "physics"):
+        raise HarbinKGError(f'Unknown layout "{layout}"; use fixed or physics.')
+    fixed = layout != "physics"  # precomputed positions at every size: the page opens at once
+    edge_labels = len(order) <= PHYSICS_LIMIT
+    if edge_labels:  # vis hides them when too small to read; above 300 nodes they only cost time
         for edge in edges_out:
             edge["label"] = edge["le"] if lang == "en" else edge["lz"]
+    groups = _fold_groups(G, order, index, nodes_out, edges_out, fold_min, styles)
     if fixed:
-        for node, (x, y) in zip(nodes_out, _positions(order, [(a, b) for a, b, _ in raw_edges], seed)):
-            node["x"], node["y"] = x, y
+        _place(order, raw_edges, groups, nodes_out, seed)
     options = _options(G.is_directed(), fixed, seed, len(order))
 
     counts: dict[str, int] = {}
     for node in nodes_out:
         counts[node["k"]] = counts.get(node["k"], 0) + 1
+    by_name = (lambda item: (styles[item[0]][2].lower(), item[0])) if lang == "en" else (
+        lambda item: (styles[item[0]][1], item[0]))
     kinds = [{"key": k, "colour": styles[k][0], "zh": styles[k][1], "en": styles[k][2], "count": c,
-              "id": f"k{j}"} for j, (k, c) in enumerate(sorted(counts.items()))]
+              "id": f"k{j}"} for j, (k, c) in enumerate(sorted(counts.items(), key=by_name))]
+    relations = [{"id": f"r{j}", "key": code, "zh": zh, "en": en, "count": c}
+                 for j, (code, (zh, en, c)) in enumerate(sorted(relation_counts.items()))]
+    years = sorted({e["yr"] for e in edges_out if e.get("yr", UNDATED) != UNDATED}
+                   | {n["yr"] for n in nodes_out if n.get("yr", UNDATED) != UNDATED})
+    source_types = _source_types(evidence_table.records)
+    focus_id = None
+    if focus is not None:
+        if focus not in index:
+            raise HarbinKGError(f"Cannot focus on {focus!r}: it is not in the drawn graph.")
+        focus_id = f"n{index[focus]}"
     data = {"nodes": nodes_out, "edges": edges_out, "options": options, "lang": lang,
-            "kinds": [[k["id"], k["key"]] for k in kinds], "fixed": fixed}
+            "kinds": [[k["id"], k["key"]] for k in kinds], "rels": [[r["id"], r["key"]] for r in relations],
+            "fixed": fixed, "ev": evidence_table.records, "groups": groups, "years": years,
+            "srctypes": [[s["id"], s["key"]] for s in source_types],
+            "focus": focus_id, "depth": depth or 1, "titles": [title, title_en or title],
+            "edgeLabels": edge_labels}
     assets = _assets()
-    csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+    csp = ("default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; "
            f"script-src {_sha(assets['vis_js'])} {_sha(assets['app_js'])}; base-uri 'none'; form-action 'none'")
     page = _environment().get_template("map.html").render(
-        title=title, lang=lang, version=__version__, csp=Markup(csp), kinds=kinds, color_by=color_by,
+        title=title if lang == "zh" else (title_en or title), title_zh=title, title_en=title_en or title,
+        lang=lang, version=__version__, csp=Markup(csp), kinds=kinds, color_by=color_by,
+        relations=relations, years=years, source_types=source_types,
+        has_inferred=any(e.get("st", STATED) != STATED for e in edges_out)
+        or any(n.get("st", STATED) != STATED for n in nodes_out),
         groups=[{"colour": c, "label": lab} for c, lab in group_legend],
         n_nodes=len(nodes_out), n_edges=len(edges_out), fixed=fixed,
         data_json=Markup(_json_block(data)), vis_js=Markup(assets["vis_js"]),
         vis_css=Markup(assets["vis_css"]), app_js=Markup(assets["app_js"]),
         app_css=Markup(assets["app_css"]))
     return page
+
+
+_FACT_KINDS = {"Agreement", "JointInitiative", "PilotProgramme", "Event", "SigningEvent", "Target",
+               "Designation", "Relator", "Pathway", "OrgChange", "Participation", "StatObservation",
+               "ValueChange"}
+
+
+def _is_fact(d: Mapping, status) -> bool:
+    return bool(status) or _kind_key(d.get("kind")) in _FACT_KINDS
+
+
+def _year_of(d: Mapping):
+    y = d.get("year")
+    try:
+        return int(y) if y not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _edge_year(data: Mapping, ya, yb):
+    years = [int(y) for y in (data.get("years") or ()) if isinstance(y, int)]
+    if years:
+        return min(years)
+    if data.get("year") not in (None, ""):
+        return _year_of(data)
+    for y in (ya, yb):
+        if y is not None:
+            return y
+    if data.get("participation") or data.get("via"):
+        return UNDATED
+    return None
+
+
+def _edge_status(data: Mapping, fact_iris, statuses, da: Mapping, db: Mapping):
+    """A link is stated only if every fact it stands for is (MODEL: "stated" needs every part)."""
+    found = [statuses[f] for f in fact_iris if statuses.get(f)]
+    found += [str(data["status"])] if data.get("status") else []
+    found += [str(f.get("status")) for f in data.get("facts") or () if isinstance(f, Mapping) and f.get("status")]
+    for d in (da, db):  # a participation in an inferred relator is no more certain than the relator
+        if d.get("bipartite") == 1 or d.get("relation"):
+            if d.get("status"):
+                found.append(str(d["status"]))
+    if not found:
+        return None
+    inferred = sorted(s for s in set(found) if s != STATED)
+    return inferred[0] if inferred else STATED
+
+
+def _relation_code(data: Mapping) -> str:
+    if data.get("folded"):
+        return "aggregated"
+    codes = [str(c) for c in (data.get("relations") or ()) if c] or (
+        [str(data["relation"])] if data.get("relation") else [])
+    if not codes:
+        for key in ("predicate", "kind", "role", "type"):
+            if data.get(key):
+                return _local(data[key]) or "link"
+        return "partnership" if (data.get("via") is not None or data.get("facts") is not None) else "link"
+    return codes[0] if len(codes) == 1 else "+".join(sorted(codes))
+
+
+class _EvidenceTable:
+    """Evidence records in first-use order, each stored once (a quote shared by 40 facts is one entry)."""
+
+    def __init__(self):
+        self.records: list[dict] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, record: Mapping, fact, status, note) -> int:
+        rec = {k: v for k, v in record.items() if v not in (None, "")}
+        if fact:
+            rec["f"] = str(fact)
+        if status:
+            rec["st"] = str(status)
+        if note:
+            rec["nt"] = str(note)
+        key = json.dumps(rec, ensure_ascii=False, sort_keys=True)
+        if key not in self._index:
+            self._index[key] = len(self.records)
+            self.records.append(rec)
+        return self._index[key]
+
+
+def _source_types(records: list[dict]) -> list[dict]:
+    seen: dict[str, tuple[str, str]] = {}
+    for r in records:
+        key = r.get("stk") or ("shipped-text" if r.get("t") == "q" else "unknown")
+        if key not in seen:
+            if key == "shipped-text":
+                seen[key] = ("随附原文（引文）", "shipped text (quotes)")
+            else:
+                seen[key] = (r.get("stz") or key, r.get("ste") or key)
+    return [{"id": f"s{j}", "key": k, "zh": zh, "en": en} for j, (k, (zh, en)) in enumerate(sorted(seen.items()))]
+
+
+def _place(order, raw_edges, groups, nodes_out, seed) -> None:
+    """Seeded positions, computed with every group folded into one node (so a group gets a place
+    of its own rather than sitting under its hub); members sit in a ring around their group."""
+    n = len(order)
+    slot = list(range(n))
+    for j, g in enumerate(groups):
+        for m in g["members"]:
+            slot[int(m[1:])] = n + j
+    edges = sorted({(slot[a], slot[b]) for a, b, _ in raw_edges})
+    positions = _positions(list(range(n + len(groups))), edges, seed)
+    for i, node in enumerate(nodes_out):
+        if slot[i] == i:
+            node["x"], node["y"] = positions[i]
+    for j, g in enumerate(groups):
+        gx, gy = positions[n + j]
+        g["x"], g["y"] = gx, gy
+        radius = 40.0 + 12.0 * math.sqrt(len(g["members"]))
+        for k, m in enumerate(g["members"]):
+            angle = 2 * math.pi * k / len(g["members"])
+            node = nodes_out[int(m[1:])]
+            node["x"], node["y"] = round(gx + radius * math.cos(angle), 1), round(gy + radius * math.sin(angle), 1)
+
+
+def _fold_groups(G, order, index, nodes_out, edges_out, fold_min, styles) -> list[dict]:
+    """Nodes of one kind with exactly the same (few) neighbours — the 30 targets that all point at
+    Harbin and the plan — fold into one group node; the page unfolds it on a double-click."""
+    if fold_min < 2:
+        return []
+    U = G.to_undirected(as_view=True) if G.is_directed() else G
+    buckets: dict[tuple, list[int]] = {}
+    for n in order:
+        nbrs = set(U[n]) - {n}
+        if not 1 <= len(nbrs) <= 3 or G.nodes[n].get("others"):
+            continue
+        key = (_kind_key(G.nodes[n].get("kind")), tuple(sorted(index[m] for m in nbrs)))
+        buckets.setdefault(key, []).append(index[n])
+    groups = []
+    by_id = {e["id"]: e for e in edges_out}
+    member_edges: dict[int, list[str]] = {}
+    for e in edges_out:
+        for end in ("from", "to"):
+            member_edges.setdefault(int(e[end][1:]), []).append(e["id"])
+    for (kind, nbrs), members in sorted(buckets.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if len(members) < fold_min:
+            continue
+        j = len(groups)
+        _, zh, en = styles[kind]
+        gid = f"g{j}"
+        colour = nodes_out[members[0]]["color"]
+        group = {"id": gid, "k": kind, "value": round(min(100.0, 20 + 4 * len(members)), 2), "lz": f"{zh} ×{len(members)}", "le": f"{en} ×{len(members)}",
+                 "members": [f"n{m}" for m in members], "nbrs": [f"n{m}" for m in nbrs],
+                 "color": colour if isinstance(colour, str) else colour.get("border", OTHERS_COLOUR),
+                 "edges": []}
+        for k, nb in enumerate(nbrs):
+            sample = next((by_id[e] for e in member_edges.get(members[0], ())
+                           if {by_id[e]["from"], by_id[e]["to"]} == {f"n{members[0]}", f"n{nb}"}), None)
+            forward = sample is None or sample["from"] == f"n{members[0]}"
+            group["edges"].append({"id": f"{gid}e{k}", "from": gid if forward else f"n{nb}",
+                                   "to": f"n{nb}" if forward else gid,
+                                   "lz": sample["lz"] if sample else "", "le": sample["le"] if sample else ""})
+        for m in members:
+            nodes_out[m]["grp"] = gid
+        groups.append(group)
+    return groups
 
 
 def _edge_key(data: Mapping) -> dict:
@@ -436,7 +696,7 @@ def _groups(G, order, color_by, communities, seed):
         return {}, []
     plain = [n for n in order if not G.nodes[n].get("others")]
     if communities is None:
-        from .centrality import louvain
+        from ..centrality import louvain
 
         communities = louvain(G.subgraph(plain), seed=seed)
     if isinstance(communities, Mapping):
@@ -462,7 +722,8 @@ def _options(directed: bool, fixed: bool, seed: int, n: int) -> dict:
     net = Network(directed=directed, cdn_resources="in_line")
     net.toggle_physics(not fixed)
     net.set_edge_smooth("continuous" if not fixed and n <= 100 else "dynamic")
-    net.toggle_hide_edges_on_drag(fixed)
+    big = n > 1000  # hiding links while dragging keeps panning 5,000 nodes under 50 ms a frame
+    net.toggle_hide_edges_on_drag(fixed and big)
     net.inherit_edge_colors(False)
     options = json.loads(net.options.to_json())
     if fixed:
@@ -471,14 +732,20 @@ def _options(directed: bool, fixed: bool, seed: int, n: int) -> dict:
         "solver": "forceAtlas2Based", "minVelocity": 0.75, "stabilization": {
             "enabled": not fixed, "iterations": 300, "fit": True, "updateInterval": 50}})
     options["layout"] = {"randomSeed": seed, "improvedLayout": not fixed and n <= 100}
-    options["interaction"].update({"hover": True, "tooltipDelay": 150, "navigationButtons": False,
-                                   "hideEdgesOnZoom": fixed, "multiselect": False})
+    options["interaction"].update({"hover": True, "tooltipDelay": 300, "navigationButtons": False,
+                                   "hideEdgesOnZoom": fixed and big, "multiselect": False,
+                                   "keyboard": {"enabled": False}})
+    # Labels by importance and zoom: a node's label grows with its score (value) and is drawn
+    # only once it would be at least drawThreshold px tall on screen.
     options["nodes"] = {"shape": "dot", "borderWidth": 1,
+                        "scaling": {"min": 8, "max": 36, "label": {
+                            "enabled": True, "min": 9, "max": 18, "drawThreshold": 8, "maxVisible": 30}},
                         "font": {"face": FONT_STACK, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}}
     options["edges"].update({"color": {"color": "#9e9e9e", "highlight": "#333333", "hover": "#555555",
                                        "inherit": False},
-                             "font": {"face": FONT_STACK, "size": 10, "align": "middle",
-                                      "color": "#555555", "strokeWidth": 2},
+                             "font": {"face": FONT_STACK, "size": 12, "align": "middle",
+                                      "color": "#444444", "strokeWidth": 3},
+                             "scaling": {"label": {"enabled": True, "drawThreshold": 10}},
                              "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
                              "selectionWidth": 2})
     return options
@@ -521,7 +788,9 @@ def measure_scores(G: nx.Graph, measure: str = "degree", *, seed: int = 0) -> di
 
     Measures where low means central (Burt's constraint) would shrink the brokers: refused.
     """
-    from .centrality import MEASURES, _measure, centrality
+    if measure == "degree":  # the default: no igraph round trip for what networkx has at hand
+        return {n: float(d) for n, d in G.degree()}
+    from ..centrality import MEASURES, _measure, centrality
 
     spec = _measure(measure)
     if not spec.higher_is_central:
