@@ -167,6 +167,8 @@ class HV(DefinedNamespace):
     scoreValue: URIRef  # datatype property: score value
     seed: URIRef  # datatype property: seed
     softwareVersion: URIRef  # datatype property: software version
+    # --- ontology/proposals.ttl
+    confidence: URIRef  # datatype property: confidence (drafts of harbin-kg propose)
 
 def scheme(name: str) -> Namespace:
     """The namespace of the concepts of one scheme, e.g. ``scheme("education-level")``."""
@@ -180,6 +182,7 @@ _SCHEME_PREFIXES = {
     "field": "industry-field", "evtype": "event-type", "ind": "indicator", "unit": "count-unit",
     "verb": "action-verb", "level": "education-level", "mech": "mechanism", "ptype": "pathway-type",
     "policy": "policy-concept", "frel": "framing-relation", "major": "major",
+    "proposal": "proposal-status",
 }
 
 #: Prefixes bound in every output and predeclared in every query.

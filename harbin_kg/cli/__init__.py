@@ -152,4 +152,4 @@ def echo_err(message: str) -> None:
 
 
 # Each module adds its commands to ``cli`` when imported.
-from . import analysis, graph, maps, query, scale, serve  # noqa: E402,F401
+from . import analysis, graph, maps, propose, query, scale, serve  # noqa: E402,F401
