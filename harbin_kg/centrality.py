@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
+from .brokerage import burt_measures
 from .errors import HarbinKGError
 
 __all__ = [
@@ -281,44 +282,16 @@ def _pagerank(G, backend, ig_graph=None):
     return dict(zip(nodes, g.pagerank(weights="weight", damping=PAGERANK_ALPHA, directed=False)))
 
 
-def _burt(G):
-    """Burt's constraint and effective size with weights, in one pass (same formulas as networkx)."""
-    strength = {u: sum(d.get("weight", 1.0) for v, d in G[u].items() if v != u) for u in G}
-    maxw = {u: max((d.get("weight", 1.0) for d in G[u].values()), default=0.0) for u in G}
-    constraint, size = {}, {}
-    for u in G:
-        nbrs = [v for v in G[u] if v != u]
-        if not nbrs:
-            size[u] = 0.0
-            continue
-        p = {v: G[u][v].get("weight", 1.0) / strength[u] for v in nbrs}
-        c = 0.0
-        es = 0.0
-        for v in nbrs:
-            indirect = 0.0
-            redundancy = 0.0
-            for w in nbrs:
-                if w != v and v in G[w]:
-                    wvw = G[w][v].get("weight", 1.0)
-                    indirect += p[w] * wvw / strength[w]
-                    redundancy += p[w] * wvw / maxw[v]
-            c += (p[v] + indirect) ** 2
-            es += 1.0 - redundancy
-        constraint[u] = c
-        size[u] = es
-    return constraint, size
-
-
 def _constraint(G, backend, ig_graph=None):
-    if backend == "networkx":
+    if backend == "networkx":  # the reference, asked for by name (pure Python: slow around hubs)
         return {v: c for v, c in nx.constraint(G, weight="weight").items() if c == c}
-    return _burt(G)[0]
+    return burt_measures(G)[0]
 
 
 def _effective_size(G, backend, ig_graph=None):
     if backend == "networkx":
         return {v: (0.0 if s != s else s) for v, s in nx.effective_size(G, weight="weight").items()}
-    return _burt(G)[1]
+    return burt_measures(G)[1]
 
 
 def bridges(G: nx.Graph, backend: str = "auto") -> list[tuple]:
@@ -385,11 +358,13 @@ def compute(G: nx.Graph, measures: Iterable[str] | None = None, *, backend: str 
         elif m == "pagerank":
             values[m] = _pagerank(H, chosen, ig_graph)
         elif m in ("constraint", "effective_size"):
-            if chosen == "igraph":
-                burt = burt or _burt(H)
-                values[m] = burt[0] if m == "constraint" else burt[1]
+            # Vectorised over triangles whatever the size (brokerage.py); networkx's own code
+            # only when asked for by name, as the reference.
+            if backend == "networkx":
+                values[m] = (_constraint if m == "constraint" else _effective_size)(H, "networkx")
             else:
-                values[m] = (_constraint if m == "constraint" else _effective_size)(H, chosen)
+                burt = burt or burt_measures(H)
+                values[m] = burt[0] if m == "constraint" else burt[1]
         elif m == "articulation":
             points = set(articulation_points(H, chosen))
             values[m] = {v: 1.0 if v in points else 0.0 for v in H}
