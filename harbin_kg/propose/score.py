@@ -14,7 +14,7 @@ from decimal import Decimal
 from rdflib import RDF, Graph, URIRef
 
 from ..namespaces import HV, OA, SDMX_MEASURE
-from .lexicon import Lexicon
+from .lexicon import Lexicon, fold_key
 from .proposals import Proposals
 from .spans import Span
 
@@ -61,12 +61,20 @@ def _spans(graph: Graph, node, text_iri: URIRef) -> list[Span]:
 def answer_key(graph: Graph, text_iri: URIRef, text: str, lexicon: Lexicon) -> AnswerKey:
     """The curated facts of one source text, as spans the proposals are checked against."""
     entities = {}
+    folded = fold_key(text)
+    names: dict[URIRef, set[str]] = {}
+    kinds: dict[URIRef, str] = {}
+    for key, bucket in lexicon.names.items():
+        for name in bucket:
+            names.setdefault(name.iri, set()).add(key)
+            kinds[name.iri] = name.kind
     for iri in sorted(lexicon.iris):
         spans = _spans(graph, iri, text_iri)
-        kind = next(n.kind for b in lexicon.names.values() for n in b if n.iri == iri)
-        # A placeholder (呼兰区（主体未明）) has no name of its own in the text: the place it
-        # stands for is what a reader, and the proposer, finds.
-        if spans and kind in ("organisation", "place", "document") and not graph.value(iri, HV.isPlaceholder):
+        # Only what the text names by one of the graph's names: an unnamed body (呼兰区（主体未明）,
+        # 领导组织机构) or a school the text calls by a name it shares with another (职教中心) can be
+        # quoted by a curator who read the context, but no name in the text points to it.
+        if (spans and kinds[iri] in ("organisation", "place", "document")
+                and any(name in folded for name in names[iri])):
             entities[iri] = spans
     figures = []
     for cls, props in ((HV.StatObservation, (SDMX_MEASURE.obsValue,)), (HV.Target, (HV.targetValue,)),
