@@ -754,15 +754,6 @@ def test_shape_iris_are_in_the_shapes_namespace():
             assert str(shape).startswith(HVSH), shape
 
 
-def test_validation_of_the_fixture_is_fast_enough():
-    import time
-
-    graph = data_graph()
-    start = time.perf_counter()
-    validate(graph)
-    assert time.perf_counter() - start < 10  # ~1 s on a 2-core machine; guards against slow SPARQL targets
-
-
 # ------------------------------------------------------------------------------------------
 # The ontology: labels and comments everywhere; both parsers accept every file
 # ------------------------------------------------------------------------------------------
