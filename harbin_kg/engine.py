@@ -76,7 +76,7 @@ def _execute_rdflib(graph: Graph, text: str, bindings: Mapping[str, Node], limit
 
 def _on_big_stack(work):
     """rdflib's parser and evaluator recurse deeply (100 triple patterns overflow the default
-    limit, SECURITY.md §2.4): run them in a thread with a 512 MiB stack and a higher limit."""
+    limit, the project's design): run them in a thread with a 512 MiB stack and a higher limit."""
     import sys
 
     outcome: dict = {}

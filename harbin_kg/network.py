@@ -2,7 +2,7 @@
 
 A *projection* turns RDF facts into a network. Each one is a frozen :class:`Projection` in
 :data:`PROJECTIONS` (name, zh/en title, relation kinds, statuses, years, weighting), so a score
-can always say exactly which network it was computed on (MODEL.md §7):
+can always say exactly which network it was computed on:
 
 ``two-mode``
     organisations (``bipartite=0``) × relators (``bipartite=1``): agreements, consortia (through

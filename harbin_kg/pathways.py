@@ -1,6 +1,6 @@
 """The 立交桥 (education "overpass"): stages, the mechanisms between them, and every route.
 
-Each ``hv:Pathway`` fact is one direction of one step (MODEL.md §4): ``hv:fromStage`` →
+Each ``hv:Pathway`` fact is one direction of one step: ``hv:fromStage`` →
 ``hv:toStage`` (education-level concepts), one or more ``hv:mechanism``, the conditions in
 ``hv:eligibilityText`` and the quotes it was taken from. :func:`routes` chains them.
 

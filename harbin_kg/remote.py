@@ -35,7 +35,7 @@ triple count and a spread sample of its triples present): a swap whose answer ti
 cut off may well have happened. The error names the layers replaced and those still as before,
 says whether the store serves a mix, and what to do.
 
-Hardening (SECURITY.md §2.6, §8): URLs are stripped of surrounding whitespace and refused if
+Hardening: URLs are stripped of surrounding whitespace and refused if
 they still hold spaces or control characters (CVE-2023-24329); scheme must be http or https;
 the query and update addresses must have exactly the store's scheme, host and port; redirects
 are never followed (a 3xx is an error); every connection has a connect/read timeout; 401, 403,

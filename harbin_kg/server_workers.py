@@ -2,7 +2,7 @@
 
 A query runs in a worker, never in the server process, so a runaway query can be stopped for
 real: when ``timeout`` expires the worker is killed (SIGKILL) and a fresh one is started in the
-background, while the other workers keep answering (SECURITY.md §2.5, §3).
+background, while the other workers keep answering.
 
 * **Start-up**: fresh ``python -m harbin_kg.server_workers`` processes (never ``fork`` from a
   threaded server); each loads the graph

@@ -3,7 +3,7 @@
 A query that names ``SERVICE`` makes the engine send HTTP requests (pyoxigraph has no switch to
 stop it, rdflib follows redirects and opens ``file:`` IRIs); ``FROM`` / ``FROM NAMED`` make
 rdflib fetch URLs or read local files; updates (``INSERT``, ``LOAD`` …) change or fetch data.
-SECURITY.md §1–3. So every query goes through :func:`check_read_only` first:
+the project's design. So every query goes through :func:`check_read_only` first:
 
 1. **Lexical scan, failing closed.** ``\\uXXXX`` escapes are decoded first (SPARQL allows them
    anywhere), then comments, strings, IRIs, variables and prefixed names are blanked out, and

@@ -1,7 +1,7 @@
 """Graph files into memory: a strict parse with pyoxigraph, as a pyoxigraph Store or an rdflib Graph.
 
 pyoxigraph is the engine for everything that reads a built graph: it parses Turtle ~10x
-faster than rdflib, rejects the malformed input rdflib silently accepts (SECURITY.md §2.2),
+faster than rdflib, rejects the malformed input rdflib silently accepts,
 and answers SPARQL 10-100x faster. rdflib stays the modelling API (build, SHACL).
 """
 

@@ -1,7 +1,7 @@
 """A synthetic vocational-education ecosystem of any size, for benchmarks and scale tests.
 
 ``harbin-kg synth --triples N --seed S -o FILE`` (and :func:`generate`) writes a graph shaped
-like a built graph (MODEL.md §4–§9): the ontology and concept schemes, then provinces, cities
+like a built graph: the ontology and concept schemes, then provinces, cities
 and districts, government bodies, schools of every level, enterprises, industrial parks,
 consortia with many members, agreements with 2–5 parties (one ``hv:Participation`` each),
 policy documents, targets, statistical observations in a ``qb:DataSet``, pathways, and a

@@ -60,7 +60,7 @@ def test_a_quote_keeps_the_page_break_inside_a_word(project_copy):
 
 
 def test_the_worked_example_quote_has_the_offsets_model_md_gives(bundled_graph):
-    # MODEL.md §9 checked these by hand: 434-494 is the 2023 厅市共建 agreement sentence.
+    # the project's design checked these by hand: 434-494 is the 2023 厅市共建 agreement sentence.
     exact = bundled_graph.value(ID["quote/seed-article/434-494/text"], OA.exact)
     assert exact is not None, "the 2023 agreement sentence is no longer quoted whole"
     assert str(exact).startswith("2023年底,在“部省共建”战略协议指引下")
