@@ -155,3 +155,20 @@ def web_graph(web_graph_path):
     from harbin_kg.store import load_rdflib
 
     return load_rdflib(web_graph_path)
+
+
+# --- the seed report alone ------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def seed_graph_path(tmp_path_factory) -> Path:
+    """The built graph of the seed report alone, without the cited web pages.
+
+    Findings that the report supports by itself (its counts, its ranking) are asserted on this
+    graph, so they stay true as pages are added to data/facts/web/.
+    """
+    from harbin_kg.build import Paths, build_and_write
+
+    root = tmp_path_factory.mktemp("seed-project")
+    for name in ("data", "ontology"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("web"))
+    build_and_write(root / "build", Paths(root / "data", root / "ontology"))
+    return root / "build" / "harbin.ttl"

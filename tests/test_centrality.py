@@ -230,11 +230,28 @@ def test_backend_is_chosen_by_size():
 
 # --------------------------------------------------------------------------- the real network
 
-def test_real_partnership_network_top_organisations(bundled_graph_path):
-    G = project(bundled_graph_path, "partnership")
+def test_seed_partnership_network_top_organisations(seed_graph_path):
+    """The seed report alone: the provincial department leads on PageRank and brokers most."""
+    G = project(seed_graph_path, "partnership")
     assert G.number_of_nodes() >= 5
     ranks = c.rank(c.centrality(G, "pagerank"), "pagerank")
     leader = min(ranks, key=lambda n: (ranks[n], n))
     assert G.nodes[leader]["label_zh"] == "黑龙江省教育厅"
     betweenness = c.centrality(G, "betweenness")
     assert max(betweenness, key=betweenness.get) == leader
+
+
+def test_real_partnership_network_top_organisations(bundled_graph_path):
+    """With the cited pages, the vocational college with the most ties (哈职院) leads on PageRank
+    and HIT has the highest betweenness; the provincial department stays in the top five."""
+    G = project(bundled_graph_path, "partnership")
+    names = nx.get_node_attributes(G, "label_zh")
+    pagerank = c.centrality(G, "pagerank")
+    top = sorted(pagerank, key=lambda n: (-pagerank[n], n))[:3]
+    assert [names[n] for n in top] == ["哈尔滨职业技术学院", "哈尔滨工业大学", "哈尔滨工程大学"]
+    betweenness = c.centrality(G, "betweenness")
+    brokers = sorted(betweenness, key=lambda n: (-betweenness[n], n))[:2]
+    assert [names[n] for n in brokers] == ["哈尔滨工业大学", "哈尔滨职业技术学院"]
+    # the provincial department stays among the five most central by either measure
+    assert "黑龙江省教育厅" in {names[n] for n in sorted(pagerank, key=lambda n: -pagerank[n])[:5]}
+    assert "黑龙江省教育厅" in {names[n] for n in sorted(betweenness, key=lambda n: -betweenness[n])[:5]}

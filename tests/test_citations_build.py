@@ -16,6 +16,11 @@ PREFIXES += "@prefix srctype: <https://w3id.org/hrbvet/scheme/source-type/> .\n"
 PREFIXES += "@prefix grade: <https://w3id.org/hrbvet/scheme/reliability/> .\n"
 
 
+#: The line of the first statement of a body that starts with a blank line (the prefixes, the
+#: blank line between, the body's own blank line).
+FIRST_LINE = PREFIXES.count("\n") + 3
+
+
 def add_web_file(project, name: str, body: str, folder="data/facts/web"):
     path = project / folder / name
     path.write_text(PREFIXES + "\n" + body, encoding="utf-8")
@@ -101,7 +106,7 @@ def test_a_quote_in_facts_web_is_refused(web_project):
     with pytest.raises(DataError) as error:
         build(web_project)
     message = str(error.value)
-    assert str(path) in message and "line 37" in message
+    assert str(path) in message and f"line {FIRST_LINE}:" in message
     assert "hv:quote is not allowed in data/facts/web/" in message and "hv:cite [ hv:source" in message
 
 
@@ -165,4 +170,4 @@ def test_an_entity_without_a_citation_is_refused(web_project):
                         '  skos:prefLabel "未引用企业（测试样例）"@zh , "Uncited enterprise (test fixture)"@en .\n')
     with pytest.raises(DataError) as error:
         build(web_project)
-    assert f"{path}, line 37: <org/fixture-uncited> has no hv:cite" in str(error.value)
+    assert f"{path}, line {FIRST_LINE}: <org/fixture-uncited> has no hv:cite" in str(error.value)

@@ -43,8 +43,9 @@ def test_stats_shows_every_kind_with_both_names(runner, bundled_graph_path):
         assert words.lower() in result.stdout.lower(), words
 
 
-def test_stats_json_counts_are_real(runner, bundled_graph_path):
-    result = runner.invoke(cli, ["stats", str(bundled_graph_path), "--format", "json"])
+def test_stats_json_counts_are_real(runner, seed_graph_path):
+    """The seed report alone, counted as the report counts."""
+    result = runner.invoke(cli, ["stats", str(seed_graph_path), "--format", "json"])
     payload = json.loads(result.stdout)
     counts = {c["label_en"]: c["count"] for c in payload["classes"]}
     assert payload["sources"] == 1 and payload["quotes"] > 100
@@ -58,6 +59,25 @@ def test_stats_json_counts_are_real(runner, bundled_graph_path):
     statuses = {c["label_en"]: c["count"] for c in payload["assertion_status"]}
     assert statuses == {"stated": 133, "inferred from context": 27, "inferred from a caption": 14}
     assert payload["inferred_dates"] == 13
+
+
+def test_stats_of_the_bundled_graph_count_the_cited_pages(runner, bundled_graph_path):
+    """Every class counted has both names, and the cited pages are counted as the data files
+    declare them (counted here independently, from the files)."""
+    import re
+
+    from harbin_kg.build import project_paths
+
+    payload = json.loads(runner.invoke(cli, ["stats", str(bundled_graph_path), "--format", "json"]).stdout)
+    assert all(c["label_zh"] and c["label_en"] for c in payload["classes"]), payload["classes"]
+    declared = set()
+    for path in sorted((project_paths().data / "sources" / "web").glob("*.ttl")):
+        declared |= set(re.findall(r"^<(source/[^>]+)> a hv:CitedSource", path.read_text(encoding="utf-8"), re.M))
+    coverage = payload["coverage"]
+    assert coverage["cited_sources"] == len(declared) > 100
+    assert coverage["sources"] == len(declared) + 1  # and the shipped report
+    years = {row["year"] for row in coverage["by_year"] if row["ties"]}
+    assert {2011, 2018, 2023, 2024, 2025} <= years
 
 
 def test_commands_default_to_the_bundled_graph(runner, bundled_graph_path):

@@ -162,8 +162,8 @@ def test_help_example_runs_on_the_bundled_graph(runner):
 
 
 def test_an_alias_with_no_partners_gives_an_empty_table_not_an_error(runner):
-    # The article names no partner of 哈职院 (it appears alone in captions ② and ⑤ and in the 升本 change).
-    result = run(runner, "partners-of", "-p", "org=哈职院")
+    # 哈科职 appears only in the seed's photo caption ③, with no partner; no cited page ties it.
+    result = run(runner, "partners-of", "-p", "org=哈科职")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("org") and "0 rows" in result.stderr
 

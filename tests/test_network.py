@@ -191,19 +191,32 @@ def test_unknown_projection_and_kind_list_the_valid_ones(store):
         project(store, "partnership", kinds=["treaty"])
 
 
-def test_goals_layer_links_targets_designations_and_changes_on_the_real_graph(bundled_graph_path):
+def test_goals_layer_links_targets_designations_and_changes_on_the_seed_graph(seed_graph_path):
     hvtc = f"{ID}org/harbin-vocational-technical-college"
-    G = project(bundled_graph_path, "goals")
+    G = project(seed_graph_path, "goals")
     into_hvtc = {u: d["relation"] for u, v, d in G.in_edges(hvtc, data=True)}
     assert into_hvtc and set(into_hvtc.values()) == {"target-scope"}
-    # The 升本 change is inferred from context: only with inferred facts does it appear.
-    G_all = project(bundled_graph_path, "goals", statuses=["stated", "inferred-context", "inferred-caption"])
+    # The report's 升本 change is inferred from context: only with inferred facts does it appear.
+    G_all = project(seed_graph_path, "goals", statuses=["stated", "inferred-context", "inferred-caption"])
     relations = {d["relation"] for u, v, d in G_all.in_edges(hvtc, data=True)}
     assert "original-organization" in relations
     parks = {v for u, v, d in G.edges(data=True) if d["relation"] == "recipient"}
     assert f"{ID}place/shenzhen-harbin-industrial-park" in parks
-    E = project(bundled_graph_path, "ecosystem")
+    E = project(seed_graph_path, "ecosystem")
     assert hvtc in E and E.nodes[hvtc]["label_zh"] == "哈尔滨职业技术学院"
+
+
+def test_goals_layer_on_the_real_graph_adds_the_cited_designations_and_changes(bundled_graph_path):
+    hvtc = f"{ID}org/harbin-vocational-technical-college"
+    G = project(bundled_graph_path, "goals")
+    into_hvtc = {u: d["relation"] for u, v, d in G.in_edges(hvtc, data=True)}
+    # the pages state the upgrade (the Ministry's approval), the mergers and the designations
+    assert into_hvtc[f"{ID}change/hvtc-to-hvtu-approved-by-moe"] == "original-organization"
+    assert into_hvtc[f"{ID}change/2002-hvtc-founding-merger"] == "resulting-organization"
+    assert into_hvtc[f"{ID}designation/2010-hvtc-national-backbone-college-construction"] == "recipient"
+    assert "target-scope" in into_hvtc.values()
+    parks = {v for u, v, d in G.edges(data=True) if d["relation"] == "recipient"}
+    assert f"{ID}place/shenzhen-harbin-industrial-park" in parks
 
 
 def test_goals_layer_follows_the_status_filter(store):

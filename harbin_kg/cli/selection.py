@@ -66,8 +66,10 @@ def select(source, projection: str, *, include_inferred: bool = False, kinds=(),
     params = inspect.signature(network.project).parameters
     native = {k: v for k, v in (("scope", scope), ("min_reliability", min_reliability)) if k in params}
     G = network.project(source, projection, **kw, **{k: v for k, v in native.items() if v not in (None, "all")})
-    if "scope" not in native:
-        G = filter_scope(G, source, scope)
+    # The projection's own scope keeps the ties among Harbin's organisations; filter_scope then
+    # drops every other organisation node that a projection reaches without a tie (a parent body,
+    # a governed place's body) and says what to do when the graph has no scope marks at all.
+    G = filter_scope(G, source, scope)
     if "min_reliability" not in native:
         G = filter_reliability(G, source, min_reliability)
     G.graph.setdefault("selection", {"statuses": list(statuses), "kinds": list(kinds), "years": list(years),
