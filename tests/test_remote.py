@@ -18,10 +18,18 @@ from harbin_kg.remote import (LAYERS, EndpointStore, RemoteError, check_url, cou
 
 pytestmark = pytest.mark.server
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def bundled_graph_path(seed_graph_path):
+    """The graph these tests publish: the seed report's, a fixed size. The tests inject faults
+    against timeouts of a few seconds, which must keep their meaning as data/facts/web grows."""
+    return seed_graph_path
 
 
 @pytest.fixture(scope="module")
