@@ -15,7 +15,7 @@ from .errors import DataError
 from .namespaces import BASE, bind_prefixes
 
 __all__ = ["FORMATS", "check_graph_file", "parse_file", "load_store", "load_rdflib", "to_rdflib_term",
-           "to_ox_term", "store_from_graph"]
+           "to_ox_term", "store_from_graph", "load_into"]
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -71,10 +71,14 @@ def parse_file(path: Path, *, base_iri: str = BASE + "id/") -> list:
 
 def load_store(path: Path) -> ox.Store:
     """A fresh in-memory pyoxigraph Store holding the graph file (default graph)."""
+    return load_into(ox.Store(), path)
+
+
+def load_into(store: ox.Store, path: Path) -> ox.Store:
+    """Check and load the graph file into ``store`` (in memory, or on disk for the cache)."""
     path = check_graph_file(path)
     data = path.read_bytes()
     _check_bytes(path, data)
-    store = ox.Store()
     try:
         store.bulk_load(input=data, format=FORMATS[path.suffix.lower()], base_iri=BASE + "id/",
                         to_graph=ox.DefaultGraph() if path.suffix.lower() in (".ttl", ".nt") else None)
