@@ -296,6 +296,11 @@ def run_query(graph, query: str | NamedQuery, params: Mapping[str, object] | Non
 
 def _with_labels(result: QueryResult, loaded: LoadedGraph) -> QueryResult:
     iris = {value for row in result.rows for value in row if isinstance(value, URIRef)}
+    if isinstance(loaded.store, ox.Store) and loaded.graph is None:
+        from .store_names import store_labels
+
+        found = store_labels(loaded.store, iris)
+        return QueryResult(result.kind, result.variables, result.rows, result.boolean, result.truncated, found)
     found = {}
     for iri in iris:
         labels = node_labels(loaded.names, iri)

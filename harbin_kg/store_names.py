@@ -24,11 +24,12 @@ from .labels import _normal, local_name
 from .namespaces import ID
 from .store import to_rdflib_term
 
-__all__ = ["NAME_PROPERTIES", "StoreNames", "SqliteNameIndex", "index_from_store", "write_name_index"]
+__all__ = ["NAME_PROPERTIES", "StoreNames", "store_labels", "SqliteNameIndex", "index_from_store", "write_name_index"]
 
 #: The properties whose values name a thing (the label triples of a graph).
 NAME_PROPERTIES = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, RDFS.label)
 _ALIASES = (SKOS.prefLabel, RDFS.label, SKOS.altLabel, SKOS.hiddenLabel)  # labels.name_index's order
+_LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label)  # labels.labels' order
 
 
 class StoreNames:
@@ -52,6 +53,24 @@ class StoreNames:
         node = ox.NamedNode(str(subject))
         return any(next(iter(self.store.quads_for_pattern(node, prop, None)), None) is not None
                    for prop in self._props.values())
+
+
+def store_labels(store, iris) -> dict[str, dict[str, str]]:
+    """``{iri: labels}`` for the IRIs that have one: :func:`harbin_kg.labels.labels` read
+    straight off the store's terms (no rdflib term is made for a label that is not kept)."""
+    props = [ox.NamedNode(str(p)) for p in _LABEL_PROPERTIES]
+    found: dict[str, dict[str, str]] = {}
+    for iri in iris:
+        node = ox.NamedNode(str(iri))
+        labels: dict[str, str] = {}
+        for prop in props:
+            for quad in store.quads_for_pattern(node, prop, None):
+                value = quad.object
+                if isinstance(value, ox.Literal):
+                    labels.setdefault((value.language or "").split("-")[0], value.value)
+        if labels:
+            found[str(iri)] = labels
+    return found
 
 
 def _name_pairs(store) -> Iterator[tuple[str, str]]:

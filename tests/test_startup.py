@@ -66,3 +66,51 @@ def test_every_registered_command_is_listed():
     for name in list(cli.commands):
         cli.commands[name]
     assert set(cli.commands) == set(COMMANDS)
+
+
+def test_names_on_the_store_are_the_names_in_rdflib():
+    # The store lookups (StoreNames, the name index, store_labels, the SQLite index of a cached
+    # store) find exactly what the reference finds in an rdflib copy of the label triples.
+    from rdflib import Graph
+
+    from harbin_kg.diskstore import open_file_store
+    from harbin_kg.labels import labels, name_index, resolve_entity
+    from harbin_kg.query import _NAME_PROPERTIES, open_graph
+    from harbin_kg.store import to_rdflib_term
+    from harbin_kg.store_names import SqliteNameIndex, StoreNames, index_from_store, store_labels
+
+    import pyoxigraph as ox
+
+    store = open_graph(None).store
+    reference = Graph()
+    for prop in _NAME_PROPERTIES:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(str(prop)), None):
+            reference.add((to_rdflib_term(quad.subject), prop, to_rdflib_term(quad.object)))
+    expected = name_index(reference)
+    assert index_from_store(store) == expected
+    assert len(expected) > 500 and "哈职院" in expected
+    from harbin_kg.build import default_graph_path
+
+    cached = open_file_store(default_graph_path(), force=True)
+    sqlite = SqliteNameIndex(cached.names_path)
+    assert set(sqlite) == set(expected) and all(sqlite[k] == expected[k] for k in expected)
+    subjects = {s for s in reference.subjects() if hasattr(s, "startswith")}
+    names = StoreNames(store)
+    assert store_labels(store, subjects) == {str(s): labels(reference, s) for s in subjects if labels(reference, s)}
+    for s in list(subjects)[:300]:
+        assert labels(names, s) == labels(reference, s)
+        assert (s, None, None) in names
+    for name in ("哈职院", "省教育厅", "org/harbin-vocational-technical-college", "Harbin", "哈尔滨职业"):
+        try:
+            want = resolve_entity(reference, name, index=expected)
+        except Exception as error:  # an ambiguous or unknown name: the same error either way
+            want = (type(error), getattr(error, "suggestions", None))
+        for graph, index in ((names, sqlite), (names, index_from_store(store))):
+            try:
+                got = resolve_entity(graph, name, index=index)
+            except Exception as error:
+                got = (type(error), getattr(error, "suggestions", None))
+            if isinstance(want, tuple):
+                assert got[0] is want[0] and sorted(got[1]) == sorted(want[1])
+            else:
+                assert got == want
