@@ -33,7 +33,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["CACHE_ENV", "MIN_BYTES", "cache_root", "clear_cache", "file_key", "open_file_store", "StoreFolder"]
+__all__ = ["CACHE_ENV", "MIN_BYTES", "cache_root", "clear_cache", "file_key", "is_bundled", "open_file_store",
+           "open_store", "StoreFolder"]
 
 CACHE_ENV = "HARBIN_KG_STORE_CACHE"
 MIN_BYTES = 8 * 1024 * 1024  # HARBIN_KG_STORE_MIN_BYTES overrides it
@@ -68,6 +69,27 @@ def min_bytes() -> int:
         return int(os.environ.get("HARBIN_KG_STORE_MIN_BYTES", MIN_BYTES))
     except ValueError:
         return MIN_BYTES
+
+
+def is_bundled(path: Path) -> bool:
+    """True for the built bundled graph (the command line passes its path): it always gets a
+    ready on-disk store, whatever its size."""
+    from .build import default_out_dir
+
+    out = default_out_dir()
+    try:
+        return Path(path).resolve() in {(out / name).resolve() for name in ("harbin.ttl", "harbin.nt")}
+    except OSError:
+        return False
+
+
+def open_store(path: Path) -> ox.Store:
+    """The graph file as a pyoxigraph Store: its cached on-disk store (read-only) for the
+    bundled graph and large files, else a fresh in-memory load."""
+    from .store import load_store
+
+    cached = open_file_store(path, force=is_bundled(path))
+    return cached.store if cached is not None else load_store(path)
 
 
 def clear_cache() -> list[Path]:

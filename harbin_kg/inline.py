@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 
@@ -92,7 +93,7 @@ def inline(text: str, bindings: Mapping[str, object]) -> str | None:
     """``text`` with every bound variable replaced by its term (see the module docstring), or
     None where that could change the meaning, or where a SELECT does not project a bound
     variable (binding with ``substitutions`` then reports it as before)."""
-    if not bindings or "\\u" in text or "\\U" in text:
+    if not bindings:
         return None
     terms = {}
     for name, value in bindings.items():
@@ -100,9 +101,31 @@ def inline(text: str, bindings: Mapping[str, object]) -> str | None:
         if written is None:
             return None
         terms[name] = written
+    parts = _template(text, frozenset(terms))
+    if parts is None:
+        return None
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        else:
+            how, name, token = part
+            term = terms[name]
+            out.append(f"({term} AS {token})" if how == "select" else f"({term})" if how == "order" else term)
+    return "".join(out)
+
+
+@lru_cache(maxsize=64)
+def _template(text: str, names: frozenset) -> tuple | None:
+    """The text cut where the variables ``names`` stand: plain strings and ``(how, name, token)``
+    slots (how: "select", "order" or "term"); None where the rewrite is not certain. Cached: the
+    same bundled query is rewritten for every call with new terms."""
+    if "\\u" in text or "\\U" in text:
+        return None
     tokens = _tokens(text)
     if tokens is None:
         return None
+    terms = dict.fromkeys(names)
     out: list[str] = []
     mode = "body"        # "select" (a projection list), "order" (GROUP BY / ORDER BY list), "values", "body"
     depth = clause_depth = values_depth = 0
@@ -144,16 +167,19 @@ def inline(text: str, bindings: Mapping[str, object]) -> str | None:
             elif mode in ("order", "select") and depth < clause_depth:
                 mode = "body"
         elif kind == "var" and token[1:] in terms:
-            name, term = token[1:], terms[token[1:]]
+            name = token[1:]
             if previous == "AS" or (mode == "values" and values_head):
                 return None  # the query binds this variable itself
             if mode == "select" and depth == clause_depth:
-                projected.add(name) if selects == 1 else None
-                token = f"({term} AS {token})"
+                if selects == 1:
+                    projected.add(name)
+                out.append(("select", name, token))
             elif mode == "order" and depth == clause_depth:
-                token = f"({term})"
+                out.append(("order", name, token))
             else:
-                token = term
+                out.append(("term", name, token))
+            previous = ""
+            continue
         elif kind == "var" and mode == "select" and depth == clause_depth and selects == 1:
             projected.add(token[1:])
         elif kind == "other" and mode == "select" and depth == clause_depth and selects == 1 and "*" in token:
@@ -164,4 +190,10 @@ def inline(text: str, bindings: Mapping[str, object]) -> str | None:
         previous = "" if kind != "other" else token.strip()
     if form == "SELECT" and (star or any(name not in projected for name in terms)):
         return None  # SELECT * would lose the column; an unprojected parameter is an error
-    return "".join(out)
+    joined: list = []
+    for part in out:  # neighbouring strings joined: fewer parts to walk on every call
+        if isinstance(part, str) and joined and isinstance(joined[-1], str):
+            joined[-1] += part
+        else:
+            joined.append(part)
+    return tuple(joined)

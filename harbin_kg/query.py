@@ -31,7 +31,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal as TypingLiteral
 
@@ -139,13 +139,13 @@ def open_graph(graph=None, engine: Engine = "oxigraph") -> LoadedGraph:
 
         graph = default_graph_path()
     path = Path(graph)
-    bundled = bundled or _is_bundled(path)
+    from .diskstore import is_bundled, open_file_store
+
+    bundled = bundled or is_bundled(path)
     stat = path.stat() if path.exists() else None
     key = (str(path.resolve()), stat and stat.st_mtime_ns, stat and stat.st_size, engine)
     if key not in _CACHE:
         if engine == "oxigraph":
-            from .diskstore import open_file_store
-
             cached = open_file_store(path, force=bundled)
             loaded = (LoadedGraph(engine, store=cached.store, path=path, names_path=cached.names_path) if cached
                       else LoadedGraph(engine, store=load_store(path), path=path))
@@ -155,18 +155,6 @@ def open_graph(graph=None, engine: Engine = "oxigraph") -> LoadedGraph:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = loaded
     return _CACHE[key]
-
-
-def _is_bundled(path: Path) -> bool:
-    """True for the built bundled graph (the command line passes its path): it always gets a
-    ready on-disk store, whatever its size."""
-    from .build import default_out_dir
-
-    out = default_out_dir()
-    try:
-        return path.resolve() in {(out / name).resolve() for name in ("harbin.ttl", "harbin.nt")}
-    except OSError:
-        return False
 
 
 def prepare(query: str | NamedQuery) -> NamedQuery:
@@ -283,7 +271,7 @@ def run_query(graph, query: str | NamedQuery, params: Mapping[str, object] | Non
     in this process). At most ``limit`` rows are kept; ``truncated`` says when more existed.
     """
     prepared = prepare(query)
-    check_read_only(prepared.text)
+    _check_read_only(prepared.text)
     loaded = open_graph(graph, engine)
     bindings = bind_params(prepared, params or {}, loaded)
     # A remote endpoint bounds its own work (and EndpointStore its socket wait): no forked worker.
@@ -292,6 +280,12 @@ def run_query(graph, query: str | NamedQuery, params: Mapping[str, object] | Non
     else:
         result = execute(loaded, prepared.text, bindings, limit)
     return _with_labels(result, loaded)
+
+
+@lru_cache(maxsize=64)
+def _check_read_only(text: str) -> None:
+    # The same text passes the same way every time (a refused one raises and is not cached).
+    check_read_only(text)
 
 
 def _with_labels(result: QueryResult, loaded: LoadedGraph) -> QueryResult:

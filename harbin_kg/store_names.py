@@ -100,12 +100,18 @@ def index_from_store(store) -> dict[str, set[URIRef]]:
 
 def write_name_index(store, path: Path) -> None:
     """The name index of ``store`` as a SQLite table ``names(key, iri)``."""
-    with sqlite3.connect(path) as db:
+    rows = sorted({(_normal(name), iri) for name, iri in _name_pairs(store)})
+    db = sqlite3.connect(path)
+    try:
+        # No journal and no fsync: the file is written inside a temporary folder that is renamed
+        # into place only when complete (harbin_kg.diskstore), so a crash leaves nothing behind.
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
         db.execute("CREATE TABLE names (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri)) WITHOUT ROWID")
-        db.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)",
-                       ((_normal(name), iri) for name, iri in _name_pairs(store)))
-    # sqlite3's context manager commits but does not close
-    db.close()
+        db.executemany("INSERT INTO names VALUES (?, ?)", rows)
+        db.commit()
+    finally:
+        db.close()
 
 
 class SqliteNameIndex(Mapping):
