@@ -130,6 +130,12 @@ def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit,
         harbin-kg query build/harbin.ttl 'SELECT ?s ?l { ?s a hv:Agreement ; skos:prefLabel ?l }'
         harbin-kg query --list
         harbin-kg query agreements --endpoint http://127.0.0.1:7878/query
+        harbin-kg query --clear-store-cache
+
+    \b
+    The bundled graph and files of 8 MB or more are kept as an on-disk store keyed by the
+    file's content (build/cache/stores or ~/.cache/harbin-kg/stores): the first query on a file
+    writes it, later ones open it in milliseconds (docs/startup.md).
 
     \b
     Formats: table and markdown show labels instead of IRIs; csv (UTF-8 with BOM, for
