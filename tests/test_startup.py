@@ -114,3 +114,23 @@ def test_names_on_the_store_are_the_names_in_rdflib():
                 assert got[0] is want[0] and sorted(got[1]) == sorted(want[1])
             else:
                 assert got == want
+
+
+def test_table_widths_without_wcwidth_are_wcwidths():
+    # tables.text_width measures ASCII and CJK text itself (start-up time) and must agree with
+    # wcwidth on every character it measures, and on every label of the bundled graph.
+    from wcwidth import wcswidth
+
+    from harbin_kg.query import open_graph
+    from harbin_kg.tables import _SIMPLE, text_width
+
+    measured_here = [chr(cp) for cp in range(0x20, 0x10000) if _SIMPLE.fullmatch(chr(cp))]
+    assert len(measured_here) > 27_000 and "哈" in measured_here and "，" in measured_here
+    assert [text_width(c) for c in measured_here] == [wcswidth(c) for c in measured_here]
+    labels = [str(row[0]) for row in open_graph(None).store.query("SELECT ?l { ?s ?p ?l FILTER(isLiteral(?l)) }")]
+    labels += ["哈职院 HVTC", "〇〡〪", "e\u0301", "👩‍🔬", "a\tb", ""]
+    for text in labels:
+        text = text.replace("\n", "⏎")
+        width = wcswidth(text)
+        expected = width if width >= 0 else sum(max(wcswidth(ch), 0) for ch in text)
+        assert text_width(text) == expected, text
