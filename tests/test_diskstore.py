@@ -168,3 +168,25 @@ def test_stats_of_the_bundled_graph_from_its_store_equal_a_fresh_load(cache):
     assert diskstore.is_bundled(path)
     assert graph_stats(path) == graph_stats(load_store(path))
     assert [p for p in cache.iterdir() if p.name.startswith("v")]
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("empty.nt", b"  \n\t\n", "the file is empty"),
+    ("bom.nt", b'\xef\xbb\xbf<http://a> <http://b> "x" .\n', "byte-order mark"),
+    ("gbk.nt", '<http://a> <http://b> "哈" .\n'.encode() + '<http://a> <http://b> "哈尔滨" .\n'.encode("gb18030"),
+     "gbk.nt, line 2: not valid UTF-8"),
+    ("comment.ttl", b"# only a comment\n", "holds no triples"),
+])
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_fast_load_refuses_what_the_full_check_refused(tmp_path, monkeypatch, name, data, message, cached):
+    # load_into no longer decodes the whole text up front; the refusals and their wording stay.
+    from harbin_kg.store import parse_file
+
+    monkeypatch.setenv(diskstore.CACHE_ENV, str(tmp_path / "stores"))
+    monkeypatch.setenv("HARBIN_KG_STORE_MIN_BYTES", "0")
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(DataError, match=message):
+        diskstore.open_file_store(path) if cached else load_store(path)
+    with pytest.raises(DataError, match=message):
+        parse_file(path)  # the reference: the full check

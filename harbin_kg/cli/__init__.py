@@ -66,6 +66,10 @@ COMMANDS = {
 }
 
 
+class StartupInterrupted(KeyboardInterrupt):
+    """Ctrl-C while a command's modules (rdflib, pyoxigraph …) were still loading."""
+
+
 class LazyCommands(MutableMapping):
     """``cli.commands``: every command by name; a command's module is imported when it is looked up."""
 
@@ -74,7 +78,10 @@ class LazyCommands(MutableMapping):
 
     def _load(self, name):
         if name not in self._loaded and name in COMMANDS:
-            import_module(f"{__name__}.{COMMANDS[name][0]}")  # its @cli.command registers it
+            try:
+                import_module(f"{__name__}.{COMMANDS[name][0]}")  # its @cli.command registers it
+            except KeyboardInterrupt as error:
+                raise StartupInterrupted() from error
 
     def __getitem__(self, name):
         self._load(name)
@@ -131,6 +138,8 @@ class Group(click.Group):
             raise ExitWith("Out of memory (内存不足): the graph or the query needs more memory than this "
                            "process may use. Narrow the query (LIMIT, fewer unconnected patterns) or use a "
                            "machine with more memory.", EXIT_OUT_OF_MEMORY) from error
+        except StartupInterrupted as error:
+            raise ExitWith("interrupted during start-up (启动时被中断); nothing was done.", EXIT_INTERRUPTED) from error
         except KeyboardInterrupt as error:
             raise ExitWith("interrupted (已中断). Files are written atomically: each output is the "
                            "previous one or the new one, never half of one.", EXIT_INTERRUPTED) from error
