@@ -122,9 +122,9 @@ def test_table_widths_without_wcwidth_are_wcwidths():
     from wcwidth import wcswidth
 
     from harbin_kg.query import open_graph
-    from harbin_kg.tables import _SIMPLE, text_width
+    from harbin_kg.tables import _width_here, text_width
 
-    measured_here = [chr(cp) for cp in range(0x20, 0x10000) if _SIMPLE.fullmatch(chr(cp))]
+    measured_here = [chr(cp) for cp in range(0x20, 0x10000) if _width_here(chr(cp)) is not None]
     assert len(measured_here) > 27_000 and "哈" in measured_here and "，" in measured_here
     assert [text_width(c) for c in measured_here] == [wcswidth(c) for c in measured_here]
     labels = [str(row[0]) for row in open_graph(None).store.query("SELECT ?l { ?s ?p ?l FILTER(isLiteral(?l)) }")]
