@@ -198,8 +198,14 @@ def child(step: str, path: Path, impl: str, runs: int, cap: float, extra: dict) 
             text, org = text if isinstance(text, tuple) else (text, None)
             if impl == "fast":
                 import pyoxigraph as ox
+                from rdflib import URIRef
 
-                subs = {ox.Variable("org"): ox.NamedNode(org)} if org else None
+                from harbin_kg.inline import inline
+
+                # harbin-kg's way: the IRI written into the query (issue 17), else substitutions.
+                inlined = inline(text, {"org": URIRef(org)}) if org else None
+                text = inlined or text
+                subs = {ox.Variable("org"): ox.NamedNode(org)} if org and not inlined else None
 
                 def run(text=text, subs=subs):
                     return len(list(store.query(text, substitutions=subs)))
@@ -389,6 +395,9 @@ def main(argv=None) -> int:
     parser.add_argument("--cap", type=float, default=120.0, help="Seconds after which a plain run is stopped.")
     parser.add_argument("--output", type=Path, default=None, help="Write the Markdown table here "
                         "(default: benchmarks/RESULTS.md for a full run, nowhere for --quick).")
+    parser.add_argument("--floors-only", action="store_true",
+                        help="Only the table of harbin-kg beside its floor (issue 17: start-up, bound queries, "
+                             "queries on a file through its cached store); benchmarks/floors.py.")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--graph", help=argparse.SUPPRESS)
     parser.add_argument("--impl", help=argparse.SUPPRESS)
@@ -403,6 +412,10 @@ def main(argv=None) -> int:
     runs = 1 if args.quick else args.runs
     rows: list[dict] = []
     notes: list[str] = []
+    import floors  # benchmarks/floors.py: harbin-kg beside its floor, in this same run
+
+    say("[bundled] start-up beside bare imports")
+    floor_rows = floors.startup_rows(max(runs, 5) if not args.quick else 1)
     with tempfile.TemporaryDirectory(prefix="harbin-bench-") as tmp:
         for size in sizes:
             n = SIZES[size]
@@ -419,6 +432,12 @@ def main(argv=None) -> int:
             big = n >= 1_000_000
             plain_runs = 1 if big else runs
             fast_runs = runs if not big else max(runs, 3)
+            say(f"[{size}] bound queries and cached file queries beside their floors")
+            floor_rows += floors.binding_rows(path, size, runs)
+            floor_rows += floors.file_rows(path, size, 1 if big or args.quick else runs)
+            if args.floors_only:
+                path.unlink(missing_ok=True)
+                continue
 
             def step(name, fast_runs=fast_runs, plain_runs=plain_runs, plain=True, cap=args.cap):
                 say(f"[{size}] {name}: harbin-kg")
@@ -456,9 +475,12 @@ def main(argv=None) -> int:
             rows.append(_endpoint_row(size, fast, slow))
             path.unlink(missing_ok=True)
 
-    table = render(rows) + "\n\n" + targets(rows, sizes[-1], args.cap)
+    table = (render(rows) + "\n\n" + targets(rows, sizes[-1], args.cap) + "\n\n") if rows else ""
+    load = os.getloadavg()
+    table += (f"## harbin-kg beside its floor\n\n{floors.render(floor_rows)}\n\nLoad average at the end: "
+              f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1 / 5 / 15 min).")
     print(table)
-    output = args.output or (None if args.quick else ROOT / "benchmarks" / "RESULTS.md")
+    output = args.output or (None if args.quick or args.floors_only else ROOT / "benchmarks" / "RESULTS.md")
     if output is not None:
         text = (f"# Benchmark results\n\nMachine: {machine()}\n\nCommand: `python benchmarks/run.py"
                 f"{' --quick' if args.quick else ''}` ({time.strftime('%Y-%m-%d')}); medians of {runs} runs "

@@ -14,6 +14,7 @@ from rdflib import Graph, Variable
 from rdflib.term import Node
 
 from .errors import EngineCrash, HarbinKGError, OutOfMemory, QueryError, QueryTimeout
+from .inline import inline
 from .namespaces import ID, PREFIXES
 from .results import QueryResult
 from .sparql_guard import check_rdflib_algebra, syntax_error
@@ -25,9 +26,20 @@ __all__ = ["execute", "run_with_timeout", "timing_overhead"]
 def execute(loaded, text: str, bindings: Mapping[str, Node], limit: int) -> QueryResult:
     """Run ``text`` (already checked) on the loaded engine; rows cut at ``limit``."""
     if loaded.engine == "oxigraph":
-        substitutions = {ox.Variable(k): to_ox_term(v) for k, v in bindings.items()}
+        result = None
+        # The terms written into the text reach every UNION branch (harbin_kg.inline); where
+        # the rewrite is unsure, or does not parse, the engine binds them as before.
+        inlined = inline(text, bindings) if bindings and isinstance(loaded.store, ox.Store) else None
+        if inlined is not None:
+            try:
+                result = loaded.store.query(inlined, prefixes=PREFIXES, base_iri=str(ID))
+            except SyntaxError:
+                result = None
         try:
-            result = loaded.store.query(text, prefixes=PREFIXES, base_iri=str(ID), substitutions=substitutions or None)
+            if result is None:
+                substitutions = {ox.Variable(k): to_ox_term(v) for k, v in bindings.items()}
+                result = loaded.store.query(text, prefixes=PREFIXES, base_iri=str(ID),
+                                            substitutions=substitutions or None)
         except SyntaxError as error:
             raise syntax_error(text, error) from None
         except RuntimeError as error:
@@ -38,11 +50,28 @@ def execute(loaded, text: str, bindings: Mapping[str, Node], limit: int) -> Quer
             return QueryResult("ask", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
-            rows = [tuple(to_rdflib_term(t) for t in solution) for solution in islice(result, limit + 1)]
+            convert = _memo_converter()
+            rows = [tuple(convert(t) for t in solution) for solution in islice(result, limit + 1)]
             return QueryResult("select", variables, tuple(rows[:limit]), truncated=len(rows) > limit)
         triples = [tuple(to_rdflib_term(t) for t in (x.subject, x.predicate, x.object)) for x in islice(result, limit + 1)]
         return QueryResult("graph", ("subject", "predicate", "object"), tuple(triples[:limit]), truncated=len(triples) > limit)
     return _on_big_stack(lambda: _execute_rdflib(loaded.graph, text, bindings, limit))
+
+
+def _memo_converter():
+    """to_rdflib_term, each distinct term converted once per result: rows repeat the same
+    organisation, relator and status many times, and making an rdflib Literal is slow."""
+    cache: dict = {}
+
+    def convert(term):
+        if term is None:
+            return None
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = to_rdflib_term(term)
+        return found
+
+    return convert
 
 
 def _not_selected(bindings) -> QueryError:

@@ -31,7 +31,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal as TypingLiteral
 
@@ -60,28 +60,47 @@ _NAME_PROPERTIES = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, RDFS.label)
 
 
 class LoadedGraph:
-    """A graph loaded once for one engine; :func:`run_query` accepts it to skip reloading."""
+    """A graph loaded once for one engine; :func:`run_query` accepts it to skip reloading.
+
+    ``names_path``: the SQLite name index written beside a cached on-disk store
+    (:mod:`harbin_kg.diskstore`), if the store came from there."""
 
     def __init__(self, engine: Engine, *, store: ox.Store | None = None, graph: Graph | None = None,
-                 path: Path | None = None):
+                 path: Path | None = None, names_path: Path | None = None):
         if engine not in ENGINES:
             raise QueryError(f'Unknown engine "{engine}"; use one of {", ".join(ENGINES)}.')
         self.engine, self.store, self.graph, self.path = engine, store, graph, path
+        self.names_path = names_path
 
     @cached_property
-    def names(self) -> Graph:
-        """The label triples only (for naming entities and showing labels)."""
+    def names(self):
+        """The label triples (for naming entities and showing labels): the rdflib graph itself,
+        or lookups on the store (:class:`~harbin_kg.store_names.StoreNames`), never a copy."""
         if self.graph is not None:
             return self.graph
-        names = Graph()
-        for prop in _NAME_PROPERTIES:
-            for quad in self.store.quads_for_pattern(None, ox.NamedNode(str(prop)), None):
-                names.add((to_rdflib_term(quad.subject), prop, to_rdflib_term(quad.object)))
-        return names
+        if not isinstance(self.store, ox.Store):
+            # An endpoint (EndpointStore): each lookup would be an HTTP round trip, so the
+            # labels are copied once instead.
+            names = Graph()
+            for prop in _NAME_PROPERTIES:
+                for quad in self.store.quads_for_pattern(None, ox.NamedNode(str(prop)), None):
+                    names.add((to_rdflib_term(quad.subject), prop, to_rdflib_term(quad.object)))
+            return names
+        from .store_names import StoreNames  # noqa: I001 (imported on use: start-up time)
+
+        return StoreNames(self.store)
 
     @cached_property
-    def name_index(self) -> dict:
-        return name_index(self.names)
+    def name_index(self):
+        if self.names_path is not None:
+            from .store_names import SqliteNameIndex
+
+            return SqliteNameIndex(self.names_path)
+        if isinstance(self.names, Graph):
+            return name_index(self.names)
+        from .store_names import index_from_store
+
+        return index_from_store(self.store)
 
 
 _CACHE: dict[tuple, LoadedGraph] = {}
@@ -89,19 +108,15 @@ _CACHE: dict[tuple, LoadedGraph] = {}
 
 def open_graph(graph=None, engine: Engine = "oxigraph") -> LoadedGraph:
     """Load ``graph`` for ``engine``: a path, a pyoxigraph Store, an rdflib Graph, or None for the
-    bundled graph (built on demand). Files are cached by path and modification time."""
+    bundled graph (built on demand). Files are cached by path and modification time; for the
+    oxigraph engine, the bundled graph and large files are opened from a persistent on-disk store
+    (:mod:`harbin_kg.diskstore`), written on first use."""
     if isinstance(graph, LoadedGraph):
         if graph.engine == engine:
             return graph
         graph = graph.store if graph.store is not None else graph.graph
     if engine not in ENGINES:
         raise QueryError(f'Unknown engine "{engine}"; use one of {", ".join(ENGINES)}.')
-    from .remote import EndpointStore
-
-    if isinstance(graph, EndpointStore):
-        if engine != "oxigraph":
-            raise QueryError("--engine rdflib cannot run against --endpoint; the endpoint runs the query.")
-        return LoadedGraph("oxigraph", store=graph)
     if isinstance(graph, ox.Store):
         if engine == "oxigraph":
             return LoadedGraph(engine, store=graph)
@@ -111,16 +126,31 @@ def open_graph(graph=None, engine: Engine = "oxigraph") -> LoadedGraph:
         return LoadedGraph(engine, graph=g)
     if isinstance(graph, Graph):
         return LoadedGraph(engine, graph=graph) if engine == "rdflib" else LoadedGraph(engine, store=store_from_graph(graph))
-    if graph is None:
+    if graph is not None and not isinstance(graph, (str, Path)):
+        from .remote import EndpointStore
+
+        if isinstance(graph, EndpointStore):
+            if engine != "oxigraph":
+                raise QueryError("--engine rdflib cannot run against --endpoint; the endpoint runs the query.")
+            return LoadedGraph("oxigraph", store=graph)
+    bundled = graph is None
+    if bundled:
         from .build import default_graph_path
 
         graph = default_graph_path()
     path = Path(graph)
+    from .diskstore import is_bundled, open_file_store
+
+    bundled = bundled or is_bundled(path)
     stat = path.stat() if path.exists() else None
     key = (str(path.resolve()), stat and stat.st_mtime_ns, stat and stat.st_size, engine)
     if key not in _CACHE:
-        loaded = (LoadedGraph(engine, store=load_store(path), path=path) if engine == "oxigraph"
-                  else LoadedGraph(engine, graph=load_rdflib(path), path=path))
+        if engine == "oxigraph":
+            cached = open_file_store(path, force=bundled)
+            loaded = (LoadedGraph(engine, store=cached.store, path=path, names_path=cached.names_path) if cached
+                      else LoadedGraph(engine, store=load_store(path), path=path))
+        else:
+            loaded = LoadedGraph(engine, graph=load_rdflib(path), path=path)
         if len(_CACHE) >= 4:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = loaded
@@ -241,21 +271,30 @@ def run_query(graph, query: str | NamedQuery, params: Mapping[str, object] | Non
     in this process). At most ``limit`` rows are kept; ``truncated`` says when more existed.
     """
     prepared = prepare(query)
-    check_read_only(prepared.text)
+    _check_read_only(prepared.text)
     loaded = open_graph(graph, engine)
     bindings = bind_params(prepared, params or {}, loaded)
-    from .remote import EndpointStore
-
     # A remote endpoint bounds its own work (and EndpointStore its socket wait): no forked worker.
-    if timeout and not isinstance(loaded.store, EndpointStore):
+    if timeout and (loaded.store is None or isinstance(loaded.store, ox.Store)):
         result = run_with_timeout(loaded, prepared.text, bindings, limit, float(timeout))
     else:
         result = execute(loaded, prepared.text, bindings, limit)
     return _with_labels(result, loaded)
 
 
+@lru_cache(maxsize=64)
+def _check_read_only(text: str) -> None:
+    # The same text passes the same way every time (a refused one raises and is not cached).
+    check_read_only(text)
+
+
 def _with_labels(result: QueryResult, loaded: LoadedGraph) -> QueryResult:
     iris = {value for row in result.rows for value in row if isinstance(value, URIRef)}
+    if isinstance(loaded.store, ox.Store) and loaded.graph is None:
+        from .store_names import store_labels
+
+        found = store_labels(loaded.store, iris)
+        return QueryResult(result.kind, result.variables, result.rows, result.boolean, result.truncated, found)
     found = {}
     for iri in iris:
         labels = node_labels(loaded.names, iri)

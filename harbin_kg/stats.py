@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .diskstore import open_store
 from .namespaces import PREFIXES
-from .store import load_store
 
 __all__ = ["ClassCount", "Stats", "graph_stats", "Coverage", "coverage"]
 
@@ -84,7 +84,7 @@ def _value(term) -> str:
 
 def graph_stats(source: "Path | ox.Store") -> Stats:
     """Counts of a graph file or a pyoxigraph Store."""
-    store = source if isinstance(source, ox.Store) else load_store(Path(source))
+    store = source if isinstance(source, ox.Store) else open_store(Path(source))
     classes = tuple(
         ClassCount(_value(r["class"]), _value(r["zh"]), _value(r["en"]), int(r["n"].value),
                    _value(r["fact"]) == "true")

@@ -7,7 +7,8 @@ crashed; 130 interrupted (Ctrl-C). ``validate`` follows pySHACL: 0 conforms, 1 d
 conform, 2 could not validate.
 """
 
-import logging
+from collections.abc import MutableMapping
+from importlib import import_module
 from pathlib import Path
 
 import click
@@ -42,8 +43,85 @@ def _is_engine_panic(error: BaseException) -> bool:
     return type(error).__name__ == "PanicException"
 
 
+# ---- lazy commands (issue 17: start-up) -------------------------------------------------------
+#: Each command → the module under harbin_kg/cli/ that defines it, and the summary ``--help``
+#: lists (the first line of its docstring; tests/test_startup.py keeps the two equal). A command
+#: is imported when it runs, so ``harbin-kg query`` never loads networkx, numpy or pySHACL and
+#: ``harbin-kg --help`` loads neither rdflib nor pyoxigraph. A new command adds its line here.
+COMMANDS = {
+    "build": ("graph", "Build the knowledge graph from the curated data and the ontology."),
+    "centrality": ("analysis", "Rank organisations by a centrality measure (中心性排名), with zh/en names."),
+    "communities": ("analysis", "Groups of organisations that work together (Louvain 社群), with their stability."),
+    "export": ("analysis", "Write a projection with scores and communities for Gephi, Cytoscape or a spreadsheet."),
+    "map": ("maps", "Draw an interactive relationship map as one offline HTML file."),
+    "pathways": ("analysis", "Every route between two education stages (立交桥), hop by hop, each hop citing its source."),
+    "propose": ("propose", "Draft the facts of TEXT (UTF-8) for a curator: names, figures, dates and ties."),
+    "publish": ("scale", "Load GRAPH into a SPARQL 1.1 store, one named graph per layer, counts verified."),
+    "query": ("query", "Ask the graph a read-only SPARQL question; print the answer."),
+    "serve": ("serve", "Serve GRAPH as a read-only SPARQL 1.1 endpoint, with a query page and entity pages."),
+    "site": ("serve", "Write the entity pages of GRAPH as a static website that needs no server."),
+    "stats": ("graph", "Count what GRAPH holds: entities per class, facts per kind, sources, quotes."),
+    "synth": ("scale", "Generate a synthetic VET ecosystem that follows the ontology and passes the shapes."),
+    "validate": ("graph", "Validate GRAPH against the SHACL shapes; print a bilingual report."),
+}
+
+
+class StartupInterrupted(KeyboardInterrupt):
+    """Ctrl-C while a command's modules (rdflib, pyoxigraph …) were still loading."""
+
+
+class LazyCommands(MutableMapping):
+    """``cli.commands``: every command by name; a command's module is imported when it is looked up."""
+
+    def __init__(self):
+        self._loaded: dict = {}
+
+    def _load(self, name):
+        if name not in self._loaded and name in COMMANDS:
+            try:
+                import_module(f"{__name__}.{COMMANDS[name][0]}")  # its @cli.command registers it
+            except KeyboardInterrupt as error:
+                raise StartupInterrupted() from error
+
+    def __getitem__(self, name):
+        self._load(name)
+        return self._loaded[name]
+
+    def __setitem__(self, name, command):
+        self._loaded[name] = command
+
+    def __delitem__(self, name):
+        del self._loaded[name]
+
+    def __contains__(self, name):
+        return name in self._loaded or name in COMMANDS
+
+    def __iter__(self):
+        return iter(sorted(set(self._loaded) | set(COMMANDS)))
+
+    def __len__(self):
+        return len(set(self._loaded) | set(COMMANDS))
+
+    def loaded(self, name):
+        """The command if its module is already imported, else None (imports nothing)."""
+        return self._loaded.get(name)
+
+
 class Group(click.Group):
-    """Turns the library's errors into ``Error: …`` on stderr, in one place."""
+    """Turns the library's errors into ``Error: …`` on stderr, in one place; loads commands lazily."""
+
+    def format_commands(self, ctx, formatter):
+        # click's own listing, except that a command not yet imported shows its summary from
+        # COMMANDS instead of being imported just to print one line.
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.loaded(name) or click.Command(name, help=COMMANDS[name][1])
+            if not command.hidden:
+                rows.append((name, command))
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in rows])
 
     def invoke(self, ctx):
         try:
@@ -60,6 +138,8 @@ class Group(click.Group):
             raise ExitWith("Out of memory (内存不足): the graph or the query needs more memory than this "
                            "process may use. Narrow the query (LIMIT, fewer unconnected patterns) or use a "
                            "machine with more memory.", EXIT_OUT_OF_MEMORY) from error
+        except StartupInterrupted as error:
+            raise ExitWith("interrupted during start-up (启动时被中断); nothing was done.", EXIT_INTERRUPTED) from error
         except KeyboardInterrupt as error:
             raise ExitWith("interrupted (已中断). Files are written atomically: each output is the "
                            "previous one or the new one, never half of one.", EXIT_INTERRUPTED) from error
@@ -78,7 +158,7 @@ class Group(click.Group):
             raise
 
 
-@click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
+@click.group(cls=Group, context_settings=CONTEXT_SETTINGS, commands=LazyCommands())
 @click.version_option(__version__, prog_name="harbin-kg")
 @click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
 def cli(verbose: int) -> None:
@@ -93,6 +173,8 @@ def cli(verbose: int) -> None:
         harbin-kg build && harbin-kg validate && harbin-kg stats
         harbin-kg query partners-of --param org=省教育厅
     """
+    import logging  # here, not at the top: --help should not pay for it
+
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
@@ -151,5 +233,4 @@ def echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
-# Each module adds its commands to ``cli`` when imported.
-from . import analysis, graph, maps, propose, query, scale, serve  # noqa: E402,F401
+# Each module adds its commands to ``cli`` when imported: on first use, through COMMANDS above.

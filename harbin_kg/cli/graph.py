@@ -46,6 +46,11 @@ def build(out_dir, data_dir, ontology_dir, no_validate):
         out_dir = default_out_dir(paths) if bundled else paths.data.parent / "build"
     check_output_dir(out_dir)  # before the long part: a folder we cannot write fails now
     written, report = build_and_write(out_dir, paths, validate=not no_validate, progress=echo_err)
+    if out_dir == default_out_dir(paths) and data_dir is None and ontology_dir is None:
+        # The next query opens a ready on-disk store instead of parsing the graph (docs/startup.md).
+        from ..diskstore import open_file_store
+
+        open_file_store(out_dir / "harbin.ttl", force=True)
     if report is not None and report.warnings:
         echo_err(f"{len(report.warnings)} SHACL warning(s) (警告), e.g. targets with no responsible body "
                  "named in the article; see: harbin-kg validate")

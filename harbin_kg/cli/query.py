@@ -112,8 +112,11 @@ def _list_queries() -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Keep at most this many rows; a note on stderr says when more existed.")
 @click.option("--no-labels", is_flag=True, help="CSV/TSV: leave out the NAME_label columns.")
+@click.option("--clear-store-cache", "clear_stores", is_flag=True,
+              help="Delete the on-disk stores kept for the bundled graph and large files (written "
+                   "again on next use), then exit; see docs/startup.md.")
 @endpoint_option
-def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit, no_labels, endpoint):
+def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit, no_labels, endpoint, clear_stores):
     """Ask the graph a read-only SPARQL question; print the answer.
 
     QUERY is the name of a bundled query (see --list), @FILE.rq, - (read stdin) or SPARQL
@@ -127,6 +130,12 @@ def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit,
         harbin-kg query build/harbin.ttl 'SELECT ?s ?l { ?s a hv:Agreement ; skos:prefLabel ?l }'
         harbin-kg query --list
         harbin-kg query agreements --endpoint http://127.0.0.1:7878/query
+        harbin-kg query --clear-store-cache
+
+    \b
+    The bundled graph and files of 8 MB or more are kept as an on-disk store keyed by the
+    file's content (build/cache/stores or ~/.cache/harbin-kg/stores): the first query on a file
+    writes it, later ones open it in milliseconds (docs/startup.md).
 
     \b
     Formats: table and markdown show labels instead of IRIs; csv (UTF-8 with BOM, for
@@ -143,6 +152,12 @@ def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit,
     from ..formats import render
     from ..query import run_query
 
+    if clear_stores:
+        from ..diskstore import cache_root, clear_cache
+
+        removed = clear_cache()
+        echo_err(f"removed {len(removed)} cached store file(s) and folder(s) from {cache_root()}")
+        return
     graph, query = _split_arguments(arguments, listing)
     if listing:
         _list_queries()

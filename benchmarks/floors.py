@@ -1,0 +1,262 @@
+"""harbin-kg beside its floor (issue 17): whole commands and bound queries, timed in the same run.
+
+Used by ``benchmarks/run.py`` (the "beside the floor" table); runs alone too:
+
+    .venv/bin/python benchmarks/floors.py                       # the bundled graph only
+    .venv/bin/python benchmarks/floors.py --graph synth-1M.nt   # + a file's rows
+
+Each pair is timed alternately (ours, floor, ours, floor …) so that the machine's load falls on
+both sides alike; the figures are medians of wall time, with the CPU time (user + system, of
+the process and its children) beside them, which the other users of a shared machine disturb
+less. Python writes no bytecode here when PYTHONDONTWRITEBYTECODE is set; the package is
+compiled once first so that neither side pays for compiling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+CLI = str(Path(PY).parent / "harbin-kg")
+HV = "https://w3id.org/hrbvet/ont#"
+ID = "https://w3id.org/hrbvet/id/"
+
+AGGREGATE = """PREFIX hv: <https://w3id.org/hrbvet/ont#>
+SELECT ?type (COUNT(DISTINCT ?a) AS ?n) (AVG(?parties) AS ?avg)
+WHERE { { SELECT ?a (COUNT(?p) AS ?parties) WHERE { ?p hv:relator ?a } GROUP BY ?a }
+        ?a hv:agreementType ?type } GROUP BY ?type ORDER BY DESC(?n)
+"""
+
+
+def _run(argv, env=None) -> tuple[float, float]:
+    """Wall and CPU seconds of one command (its output discarded; a failure stops the benchmark)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} failed: {done.stderr.decode()[-500:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def paired(ours, floor, runs: int, before_each=None) -> dict:
+    """Median wall and CPU of ``ours`` and ``floor`` (argv lists or callables), run alternately."""
+    times = {"ours": [], "floor": []}
+    for _ in range(runs):
+        for side, argv in (("ours", ours), ("floor", floor)):
+            if before_each is not None:
+                before_each(side)
+            times[side].append(argv() if callable(argv) else _run(argv))
+    return {side: {"wall": statistics.median(t[0] for t in ts), "cpu": statistics.median(t[1] for t in ts)}
+            for side, ts in times.items()}
+
+
+def _fmt(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms" if seconds < 0.1 else f"{seconds * 1e3:.0f} ms"
+    return f"{seconds:.2f} s"
+
+
+def row(size, work, floor_name, result, goal=None, note="") -> dict:
+    ours, floor = result["ours"], result["floor"]
+    ratio = ours["wall"] / floor["wall"] if floor["wall"] else None
+    ratio_cpu = ours["cpu"] / floor["cpu"] if floor["cpu"] else None
+    verdict = ""
+    if goal is not None and ratio is not None:
+        verdict = (f"≤ {goal:g}×: " + ("met" if ratio <= goal else "missed")
+                   + ("" if (ratio <= goal) == (ratio_cpu is not None and ratio_cpu <= goal) else
+                      f" (on CPU time: {'met' if ratio_cpu is not None and ratio_cpu <= goal else 'missed'})"))
+    return {"size": size, "work": work, "ours": f"{_fmt(ours['wall'])} ({_fmt(ours['cpu'])} CPU)",
+            "floor_name": floor_name, "floor": f"{_fmt(floor['wall'])} ({_fmt(floor['cpu'])} CPU)",
+            "ratio": f"{ratio:.2f}× ({ratio_cpu:.2f}× CPU)" if ratio and ratio_cpu else "", "goal": verdict,
+            "note": note, "ours_s": ours["wall"], "floor_s": floor["wall"]}
+
+
+def render(rows: list[dict]) -> str:
+    lines = ["| size | harbin-kg | time (CPU) | the floor beside it | time (CPU) | ours ÷ floor | goal | note |",
+             "|---|---|---:|---|---:|---:|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['size']} | {r['work']} | {r['ours']} | {r['floor_name']} | {r['floor']} | "
+                     f"{r['ratio']} | {r['goal']} | {r['note']} |")
+    return "\n".join(lines)
+
+
+def compile_package() -> None:
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "harbin_kg")], check=True, stdout=subprocess.DEVNULL)
+
+
+# ------------------------------------------------------------------------------ the rows
+
+
+def startup_rows(runs: int) -> list[dict]:
+    """``--help``, a bundled query and ``stats``, each beside a bare Python import of its floor."""
+    compile_package()
+    subprocess.run([CLI, "query", "partners-of", "-p", "org=省教育厅"], check=True, capture_output=True)  # built, stored
+    rows = [
+        row("bundled", "`harbin-kg --help`", '`python -c "import pyoxigraph"`',
+            paired([CLI, "--help"], [PY, "-c", "import pyoxigraph"], runs), goal=3),
+        row("bundled", "`harbin-kg query partners-of -p org=省教育厅`", '`python -c "import pyoxigraph, click, rdflib"`',
+            paired([CLI, "query", "partners-of", "-p", "org=省教育厅"], [PY, "-c", "import pyoxigraph, click, rdflib"],
+                   runs), goal=1.5),
+        row("bundled", "`harbin-kg stats`", '`python -c "import pyoxigraph, click, rdflib"`',
+            paired([CLI, "stats"], [PY, "-c", "import pyoxigraph, click, rdflib"], runs)),
+    ]
+    return rows
+
+
+_RAW_LOAD = """import sys, pyoxigraph as ox
+store = ox.Store()
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
+print(len(list(store.query(open(sys.argv[2], encoding="utf-8").read()))))
+"""
+_RAW_OPEN = """import sys, pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+print(len(list(store.query(open(sys.argv[2], encoding="utf-8").read()))))
+"""
+
+
+def file_rows(path: Path, size: str, runs: int) -> list[dict]:
+    """``query FILE @aggregate.rq``: the first run (parses, checks, writes the store), the second
+    (opens it), beside a raw pyoxigraph load + query and a raw open of a ready store + query."""
+    compile_package()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="harbin-floors-") as tmp:
+        tmp = Path(tmp)
+        rq = tmp / "aggregate.rq"
+        rq.write_text(AGGREGATE, encoding="utf-8")
+        caches = iter(range(10_000))
+        # Files under 8 MB are loaded in memory, not cached; here every size goes through the cache.
+        env = dict(os.environ, HARBIN_KG_STORE_MIN_BYTES="0")
+
+        def fresh_cache(side):
+            env["HARBIN_KG_STORE_CACHE"] = str(tmp / f"cache-{next(caches)}")
+
+        ours = lambda: _run([CLI, "query", str(path), f"@{rq}", "--timeout", "0"], env)  # noqa: E731
+        floor = [PY, "-c", _RAW_LOAD, str(path), str(rq)]
+        rows.append(row(size, "`harbin-kg query FILE @aggregate.rq`, first time (parses, checks, writes the store)",
+                        "raw pyoxigraph: bulk load into memory + the query", paired(ours, floor, runs, fresh_cache),
+                        goal=1.3))
+        env["HARBIN_KG_STORE_CACHE"] = str(tmp / "cache-kept")
+        _run([CLI, "query", str(path), f"@{rq}"], env)  # writes the store once
+        store_dir = next((tmp / "cache-kept").glob("v*")) / "store"
+        rows.append(row(size, "`harbin-kg query FILE @aggregate.rq`, again (opens the cached store)",
+                        "raw pyoxigraph: bulk load into memory + the query",
+                        paired(ours, floor, runs), goal=1.3))
+        rows.append(row(size, "`harbin-kg query FILE @aggregate.rq`, again (opens the cached store)",
+                        "raw pyoxigraph: open a ready on-disk store + the query",
+                        paired(ours, [PY, "-c", _RAW_OPEN, str(store_dir), str(rq)], runs)))
+        partners_org = _typical_and_biggest(path)[0]
+        rows.append(row(size, f"`harbin-kg query FILE partners-of -p org={partners_org.rsplit('/', 2)[-2]}/…`, again",
+                        "raw pyoxigraph: open a ready on-disk store + the query",
+                        paired(lambda: _run([CLI, "query", str(path), "partners-of", "-p", f"org=<{partners_org}>"], env),
+                               [PY, "-c", _RAW_OPEN, str(store_dir), str(_partners_file(tmp, partners_org))], runs)))
+    return rows
+
+
+def _partners_file(tmp: Path, org: str) -> Path:
+    from harbin_kg.namespaces import PREFIXES
+
+    text = (ROOT / "harbin_kg/queries/partners-of.rq").read_text(encoding="utf-8")
+    prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    path = tmp / "partners.rq"
+    path.write_text(prefixes + text.replace("?org", f"<{org}>").replace(f"DISTINCT <{org}>", "DISTINCT"),
+                    encoding="utf-8")
+    return path
+
+
+def _typical_and_biggest(path: Path) -> tuple[str, str]:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    counts = sorted((int(r["n"].value), r["a"].value) for r in store.query(
+        f"SELECT ?a (COUNT(*) AS ?n) WHERE {{ ?p <{HV}agent> ?a }} GROUP BY ?a"))
+    return counts[len(counts) // 2][1], counts[-1][1]
+
+
+def binding_rows(path: Path, size: str, runs: int) -> list[dict]:
+    """Partners of the typical and the biggest organisation, in one process on a loaded graph:
+    harbin-kg's run_query (names, binding, labels) beside the raw query with the IRI in its text."""
+    import pyoxigraph as ox
+
+    from harbin_kg.namespaces import PREFIXES
+    from harbin_kg.query import LoadedGraph, run_query
+    from harbin_kg.store import load_store
+
+    store = load_store(path)
+    loaded = LoadedGraph("oxigraph", store=store)
+    text = (ROOT / "harbin_kg/queries/partners-of.rq").read_text(encoding="utf-8")
+    rows = []
+    for which, org, goal in zip(("typical", "biggest"), _typical_and_biggest(path), (0.002, 0.015)):
+        raw = text.replace("?org", f"<{org}>").replace(f"DISTINCT <{org}>", "DISTINCT")
+
+        def ours():
+            start = time.perf_counter()
+            result = run_query(loaded, "partners-of", {"org": org}, timeout=None)
+            return time.perf_counter() - start, len(result.rows)
+
+        def floor():
+            start = time.perf_counter()
+            n = len(list(store.query(raw, prefixes=PREFIXES)))
+            return time.perf_counter() - start, n
+
+        def substitutions():
+            start = time.perf_counter()
+            n = len(list(store.query(text, prefixes=PREFIXES, substitutions={ox.Variable("org"): ox.NamedNode(org)})))
+            return time.perf_counter() - start, n
+
+        for fn in (ours, floor, substitutions):
+            fn()  # warm
+        times = {"ours": [], "floor": [], "subs": []}
+        for _ in range(max(runs, 5)):
+            for side, fn in (("ours", ours), ("floor", floor), ("subs", substitutions)):
+                times[side].append(fn())
+        result = {side: {"wall": statistics.median(t for t, _ in ts), "cpu": statistics.median(t for t, _ in ts)}
+                  for side, ts in times.items() if side != "subs"}
+        rows_n = times["ours"][0][1]
+        old = statistics.median(t for t, _ in times["subs"])
+        r = row(size, f"partners of the {which} organisation (`run_query`, in process, loaded graph)",
+                "raw pyoxigraph, the IRI in the query text", result,
+                note=f"{rows_n} rows; engine `substitutions` (the old way): {_fmt(old)}; target ≤ {_fmt(goal)} at 1M: "
+                     + ("met" if result["ours"]["wall"] <= goal else "missed"))
+        r["ours"] = _fmt(result["ours"]["wall"])
+        r["floor"] = _fmt(result["floor"]["wall"])
+        r["ratio"] = f"{result['ours']['wall'] / result['floor']['wall']:.2f}×"
+        rows.append(r)
+    return rows
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--graph", type=Path, action="append", default=[], help="N-Triples file(s) for the file rows")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-startup", action="store_true")
+    args = parser.parse_args(argv)
+    rows = [] if args.skip_startup else startup_rows(args.runs)
+    for path in args.graph:
+        size = path.stem.rsplit("-", 1)[-1]
+        rows += binding_rows(path, size, args.runs)
+        rows += file_rows(path, size, max(1, args.runs // 2 + 1))
+    load = os.getloadavg()
+    print(render(rows))
+    print(f"\nLoad average at the end: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1 / 5 / 15 min), "
+          f"{os.cpu_count()} cores.")
+    print(json.dumps([{k: v for k, v in r.items()} for r in rows]), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
