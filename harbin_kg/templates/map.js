@@ -1027,12 +1027,17 @@
       for (i = 0; i < radios.length; i++) { radios[i].checked = radios[i].value === state.yearMode; }
     }
   }
+  var booted = false;
   function restore() {
     syncControls();
     setLang(state.lang, true);
     highlightFocus();
     apply();
-    fitVisible();  // the view opens on what is shown, not on every node of the selection
+    // the view opens on what is shown, not on every node of the selection; when that is every
+    // node, vis-network has just fitted them, and a second fit would measure them all again
+    var everything = !data.options.physics.enabled && data.nodes.every(function (n) { return visible.nodes[n.id]; });
+    if (!(booted === false && everything)) { fitVisible(); }
+    booted = true;
     var sel = state.selected, se = state.selectedEdge, path = state.path;
     if (path && path.q) { findPaths(path.q[0], path.q[1]); }
     else if (sel) { pin(sel); }
