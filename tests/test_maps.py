@@ -246,3 +246,21 @@ def test_evidence_records_are_shared_and_sorted_stably():
     assert len(data["ev"]) == 1 and data["ev"][0]["s"] == 10 and data["ev"][0]["f"] == ID + "agreement/x"
     assert all(e["ev"] == [0] and e["st"] == "stated" for e in data["edges"])
     assert first == render_map(G, title="t", details=details)
+
+
+def test_big_maps_open_with_labels_on_their_best_scored_nodes_only():
+    from harbin_kg.maps import LABEL_LIMIT
+
+    G = nx.barabasi_albert_graph(LABEL_LIMIT + 300, 2, seed=4)
+    for v in G:
+        G.nodes[v].update(label_zh=f"机构{v}", label_en=f"Org {v}")
+    data = data_of(render_map(G, title="t"))
+    labelled = [n for n in data["nodes"] if "label" in n]
+    assert len(labelled) == LABEL_LIMIT
+    assert all(n["label"] == n["lz"] for n in labelled)
+    lowest_labelled = min(n["value"] for n in labelled)
+    assert all(n["value"] <= lowest_labelled for n in data["nodes"] if "label" not in n)
+    hub = max(G, key=G.degree)
+    assert next(n for n in data["nodes"] if n["lz"] == f"机构{hub}")["label"] == f"机构{hub}"
+    small = data_of(render_map(nx.path_graph(LABEL_LIMIT), title="t"))
+    assert all("label" in n for n in small["nodes"])  # up to the limit every node opens labelled
