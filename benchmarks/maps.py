@@ -216,6 +216,7 @@ def pan_figures(page, cdp) -> dict:
         xs = sorted(xs)
         return xs[min(len(xs) - 1, int(0.95 * len(xs)))] if xs else float("nan")
     return {"draw_median": statistics.median(draws) if draws else float("nan"), "draw_p95": p95(draws),
+            "draw_max": max(draws) if draws else float("nan"),
             "frame_median": statistics.median(gaps) if gaps else float("nan"), "frame_p95": p95(gaps),
             "draws": len(draws), "busy_per_frame": 1000 * busy / max(len(draws), 1)}
 
@@ -340,17 +341,18 @@ def main() -> None:
         print(f"| {n:,} | {m:,} | {ours_py:.2f} s | {fmt(ours_t, 600)} | {busy_cell} | {thread_cell} | {verdict} | {py_cell} "
               f"| {pyt_cell} | {ratio} |")
     if pans:
-        print(f"\nPanning at {max(sizes):,} nodes (40-step drag; ms per frame, median / p95):\n")
-        print("| page | redraw per frame (wall) | frame interval | CPU per frame (all processes) "
+        print(f"\nPanning at {max(sizes):,} nodes (40-step drag; ms per frame, median / p95; the slowest redraw "
+              "counts the live one after the mouse is released):\n")
+        print("| page | redraw per frame (wall) | slowest redraw | frame interval | CPU per frame (all processes) "
               "| CPU per frame, less the harness | frames drawn | budget ≤ 50 ms |")
-        print("|---|---:|---:|---:|---:|---:|---|")
+        print("|---|---:|---:|---:|---:|---:|---:|---|")
         harness = pans.get("one node (harness)", {}).get("busy_per_frame", 0.0)
         for name, pan in pans.items():
             net = pan["busy_per_frame"] - harness
             ok = "" if name.startswith("one node") else (
                 f"redraw median {'met' if pan['draw_median'] <= 50 else 'missed'}, p95 "
                 f"{'met' if pan['draw_p95'] <= 50 else 'missed'}; CPU {'met' if net <= 50 else 'missed'}")
-            print(f"| {name} | {pan['draw_median']:.1f} / {pan['draw_p95']:.1f} | "
+            print(f"| {name} | {pan['draw_median']:.1f} / {pan['draw_p95']:.1f} | {pan['draw_max']:.1f} | "
                   f"{pan['frame_median']:.1f} / {pan['frame_p95']:.1f} | {pan['busy_per_frame']:.1f} | "
                   f"{'' if name.startswith('one node') else f'{net:.1f}'} | {pan['draws']} | {ok} |")
     if whole:
