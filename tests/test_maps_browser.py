@@ -166,7 +166,7 @@ def test_focus_map_search_tooltip_and_language(kg, open_map):
     assert full_name in opened.page.inner_text("#hkg-status")
 
     # a tooltip shows a source quote (「…」) for a node that has one
-    with_quote = opened.js("hkgMap.nodes.get().filter(n => n.title.includes('「')).map(n => n.id)")
+    with_quote = opened.js("hkgMap.data.nodes.filter(n => hkgMap.nodeTip(n).includes('「')).map(n => n.id)")
     assert with_quote, "no node carries a quote"
     tip = opened.hover_node(with_quote[0])
     assert "「" in tip and "」" in tip
@@ -233,3 +233,166 @@ def test_five_thousand_nodes_become_interactive(open_map):
     assert opened.js("id => hkgMap.nodes.get(id).lz", node_id) == "机构4321"
     assert "机构4321" in opened.hover_node(node_id)
     assert opened.errors == []
+
+
+# ---- speed work (issue 12 budgets): tooltips built on hover, labels by importance and zoom,
+# panning a big map moves a picture. What a person sees must not change.
+
+ID = "https://w3id.org/hrbvet/id/"
+
+
+def empty_spot(opened):
+    """Page coordinates of a point of the map with no node or link under it."""
+    return opened.js("""() => { const n = hkgMap.network, r = n.body.container.getBoundingClientRect();
+        for (let i = 0; i < 400; i++) { const x = 20 + (i * 37) % (r.width - 40), y = 20 + (i * 53) % (r.height - 40);
+          if (n.getNodeAt({x, y}) === undefined && n.getEdgeAt({x, y}) === undefined) { return [x + r.left, y + r.top]; } }
+        return null; }""")
+
+
+def tooltip_graph() -> nx.Graph:
+    """A college tied to a bureau and a consortium by one agreement with a source quote."""
+    G = nx.Graph()
+    for slug, kind, zh, en in (
+            ("org/harbin-vocational-technical-college", "HigherVocationalCollege", "哈尔滨职业技术学院",
+             "Harbin Vocational and Technical College"),
+            ("org/harbin-education-bureau", "GovernmentBody", "哈尔滨市教育局", "Harbin Education Bureau"),
+            ("org/digital-economy-chanjiao-lianheti", "Consortium", "数字经济省域市域产教联合体",
+             "Digital economy consortium")):
+        G.add_node(ID + slug, iri=ID + slug, kind=kind, label_zh=zh, label_en=en)
+    fact = {"relator": ID + "agreement/x", "label_zh": "战略合作协议", "quotes": ["哈尔滨市教育局与哈职院签署战略合作协议"]}
+    hub = ID + "org/harbin-vocational-technical-college"
+    for other in list(G)[1:]:
+        G.add_edge(hub, other, weight=1.0, via=[fact["relator"]], facts=[fact], relations=["agreement"])
+    return G
+
+
+def hover_edge(opened, edge_id):
+    """Move the mouse onto the middle of a link and return the tooltip's text."""
+    x, y = opened.js("""id => { const n = hkgMap.network, e = hkgMap.edges.get(id);
+                        const p = n.getPositions([e.from, e.to]);
+                        const d = n.canvasToDOM({x: (p[e.from].x + p[e.to].x) / 2, y: (p[e.from].y + p[e.to].y) / 2});
+                        const r = n.body.container.getBoundingClientRect(); return [d.x + r.left, d.y + r.top]; }""",
+                     edge_id)
+    opened.page.mouse.move(x - 3, y - 3)
+    opened.page.mouse.move(x, y)
+    tip = opened.page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible")
+    return tip.inner_text()
+
+
+def test_tooltips_are_built_on_hover_with_names_kind_alias_quote_and_iri(open_map):
+    college = ID + "org/harbin-vocational-technical-college"
+    html = render_map(tooltip_graph(), title="t", aliases={college: ["哈职院"]})
+    assert '"title"' not in html.split('id="hkg-data"')[1].split("</script>")[0]  # no tooltip strings in the data
+    opened = open_map(html)
+    node_id = opened.js("iri => hkgMap.data.nodes.find(n => n.iri === iri).id", college)
+    tip = opened.hover_node(node_id)
+    for text in ("高等职业院校 / higher vocational college", "哈尔滨职业技术学院", "Harbin Vocational and Technical College",
+                 "又称 also: 哈职院", "连接 links: 2", "「哈尔滨市教育局与哈职院签署战略合作协议」", college):
+        assert text in tip, (text, tip)
+    opened.page.mouse.move(*empty_spot(opened))
+    opened.page.locator("div.vis-tooltip").wait_for(state="hidden")
+    edge_id = opened.js("hkgMap.data.edges[0].id")
+    tip = hover_edge(opened, edge_id)
+    for text in ("协议 / agreement", "• 战略合作协议", "「哈尔滨市教育局与哈职院签署战略合作协议」"):
+        assert text in tip, (text, tip)
+    assert opened.errors == []
+
+
+def big_graph(n=1200):
+    G = nx.barabasi_albert_graph(n, 2, seed=5)
+    for v in G:
+        G.nodes[v].update(kind=("School", "Enterprise", "GovernmentBody")[v % 3],
+                          label_zh=f"机构{v}", label_en=f"Org {v}")
+    return G
+
+
+def test_big_map_opens_with_the_most_important_labels_and_labels_the_rest_on_zoom(open_map):
+    from harbin_kg.maps import LABEL_LIMIT
+
+    G = big_graph()
+    opened = open_map(render_map(G, title="1200"))
+    assert_clean(opened)
+    labelled = set(opened.js("hkgMap.labelled()"))
+    assert len(labelled) == LABEL_LIMIT
+    hub = max(G, key=lambda v: (G.degree(v), -v))
+    leaf = max((v for v in G if G.degree(v) == 2), key=lambda v: v)  # one of the least linked nodes
+    ids = opened.js("hkgMap.data.nodes.reduce((m, n) => (m[n.lz] = n.id, m), {})")
+    assert ids[f"机构{hub}"] in labelled and ids[f"机构{leaf}"] not in labelled
+    assert opened.js("id => hkgMap.nodes.get(id).label", ids[f"机构{hub}"]) == f"机构{hub}"
+    assert opened.js("id => hkgMap.nodes.get(id).label", ids[f"机构{leaf}"]) is None
+    # zoom in on the leaf, as the mouse wheel would: its label arrives, in the page's language
+    opened.js("""id => hkgMap.network.moveTo({position: hkgMap.network.getPositions([id])[id], scale: 1.5,
+                                               animation: false})""", ids[f"机构{leaf}"])
+    assert poll(opened, "id => hkgMap.nodes.get(id).label", ids[f"机构{leaf}"]) == f"机构{leaf}"
+    opened.page.select_option("#hkg-lang", "en")
+    assert opened.js("id => hkgMap.nodes.get(id).label", ids[f"机构{leaf}"]) == f"Org {leaf}"
+    assert opened.js("id => hkgMap.nodes.get(id).label", ids[f"机构{hub}"]) == f"Org {hub}"
+    assert opened.errors == []
+
+
+def poll(opened, code, arg=None, until=lambda v: v is not None):
+    """The value of ``code`` once ``until`` holds for it (an upper bound on polling, not a timing)."""
+    for _ in range(600):
+        value = opened.js(code, arg)
+        if until(value):
+            return value
+        opened.page.wait_for_timeout(50)
+    return value
+
+
+def test_link_labels_of_a_small_map_arrive_on_zoom(open_map):
+    # three nodes open zoomed in far enough to read their link labels: they are there at once
+    few = open_map(render_map(tooltip_graph(), title="t"))
+    assert poll(few, "hkgMap.edges.get().map(e => e.label || null)", until=lambda v: None not in v) == ["协议", "协议"]
+    # 250 nodes open too far out to read a link label: none is drawn (or measured) until a zoom-in
+    G = nx.barabasi_albert_graph(250, 2, seed=3)
+    for u, v in G.edges:
+        G.edges[u, v]["relations"] = ["agreement"]
+    opened = open_map(render_map(G, title="250"))
+    assert opened.js("hkgMap.network.getScale()") < 0.7
+    assert set(opened.js("hkgMap.edges.get().map(e => e.label || null)")) == {None}
+    opened.js("hkgMap.network.moveTo({scale: 2.0, animation: false})")
+    assert poll(opened, "hkgMap.edges.get('e0').label") == "协议"
+    assert set(opened.js("hkgMap.edges.get().map(e => e.label)")) == {"协议"}
+    opened.page.select_option("#hkg-lang", "en")
+    assert set(opened.js("hkgMap.edges.get().map(e => e.label)")) == {"agreement"}
+    assert few.errors == [] and opened.errors == []
+
+
+def test_panning_a_big_map_moves_a_picture_and_ends_live(open_map):
+    opened = open_map(render_map(big_graph(), title="1200"))
+    page = opened.page
+    box = page.locator("#hkg-network canvas").bounding_box()
+    # start where no node is, so the drag pans the view rather than moving a node
+    x, y = empty_spot(opened)
+    before = opened.js("hkgMap.network.getViewPosition()")
+    scale = opened.js("hkgMap.network.getScale()")
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x + 12 * i, y + 6 * i)
+    assert opened.js("hkgMap.panning()") is True
+    assert opened.js("hkgMap.network.renderer.options.hideNodesOnDrag") is True
+    # what is drawn while panning is the picture of the map: the canvas is not blank
+    inked = opened.js("""() => { const c = document.querySelector('#hkg-network canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let k = 0;
+        for (let i = 0; i < d.length; i += 4 * 97) { if (d[i + 3] > 0 && (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240)) { k++; } }
+        return k; }""")
+    assert inked > 100
+    page.mouse.up()
+    assert opened.js("hkgMap.panning()") is False
+    assert opened.js("hkgMap.network.renderer.options.hideNodesOnDrag") is False
+    after = opened.js("hkgMap.network.getViewPosition()")
+    assert abs((before["x"] - after["x"]) * scale - 120) < 2 and abs((before["y"] - after["y"]) * scale - 60) < 2
+    # dragging a node stays live: no picture
+    node_id = opened.js("hkgMap.data.nodes[0].id")
+    nx_, ny_ = opened.js("""id => { const n = hkgMap.network; const d = n.canvasToDOM(n.getPositions([id])[id]);
+                               const r = n.body.container.getBoundingClientRect(); return [d.x + r.left, d.y + r.top]; }""",
+                         node_id)
+    page.mouse.move(nx_, ny_)
+    page.mouse.down()
+    page.mouse.move(nx_ + 30, ny_ + 10)
+    assert opened.js("hkgMap.panning()") is False
+    page.mouse.up()
+    assert box is not None and opened.errors == []

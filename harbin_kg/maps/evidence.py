@@ -38,8 +38,8 @@ def _values(iris: Iterable[str], size: int = 1500) -> list[str]:
 def _rows(store, query: str):
     solutions = store.query(_PREFIX_BLOCK + query)
     names = [v.value for v in solutions.variables]
-    for s in solutions:
-        yield {n: (None if s[n] is None else s[n].value) for n in names}
+    for s in solutions:  # terms in variable order: a lookup by name per cell is twice as slow
+        yield {n: (None if t is None else t.value) for n, t in zip(names, s)}
 
 
 def fact_iris_of_edge(u: str, v: str, data: Mapping, G: nx.Graph) -> list[str]:

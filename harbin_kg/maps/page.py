@@ -36,9 +36,10 @@ from markupsafe import Markup
 from .. import __version__
 from ..errors import HarbinKGError
 
-__all__ = ["render_map", "reduce_graph", "display", "kind_style", "PHYSICS_LIMIT", "MAX_NODES"]
+__all__ = ["render_map", "reduce_graph", "display", "kind_style", "PHYSICS_LIMIT", "MAX_NODES", "LABEL_LIMIT"]
 
 PHYSICS_LIMIT = 300  #: up to this many nodes: Kamada–Kawai layout and link labels; above: FR, no link labels
+LABEL_LIMIT = 500  #: larger maps open with only this many node labels (by score); zooming in adds the rest
 MAX_NODES = 5000  #: more drawn nodes than this and browsers stop being interactive: refuse
 FOLD_MIN = 6  #: this many same-kind nodes with the same neighbours fold into one group node
 STATED = "stated"
@@ -89,7 +90,11 @@ _KIND_KEYS = {re.sub(r"[^a-z0-9]", "", k.lower()): k for k in KINDS}
 
 def _kind_key(kind) -> str:
     """``hv:School``, ``…#School``, ``school`` and ``School`` are the same kind."""
-    text = str(kind or "")
+    return _kind_key_of(str(kind or ""))
+
+
+@lru_cache(maxsize=4096)
+def _kind_key_of(text: str) -> str:  # called for every node several times; a map has few kinds
     text = re.split(r"[#/:]", text)[-1] if text else ""
     return _KIND_KEYS.get(re.sub(r"[^a-z0-9]", "", text.lower()), text or "Thing")
 
@@ -353,14 +358,17 @@ def render_map(
     alias_map = {str(k): list(v) for k, v in (aliases or {}).items()}
     for k, v in (details.get("aliases") or {}).items():
         alias_map.setdefault(str(k), []).extend(v)
-    incident_quotes: dict = {}
     edges_out = []
     pairs = ((index[u], index[v], d) for u, v, d in G.edges(data=True))
     if not G.is_directed():  # an undirected edge has no first end: draw it from the smaller id
         pairs = ((min(a, b), max(a, b), d) for a, b, d in pairs)
-    # Parallel edges (multigraphs) need their data as a tie-break; simple graphs do not.
-    tie = (lambda e: _json_block(_edge_key(e[2]))) if G.is_multigraph() else (lambda e: "")
-    raw_edges = sorted(pairs, key=lambda e: (e[0], e[1], tie(e)))
+    # Parallel edges (multigraphs) need their data as a tie-break; other edges do not.
+    pairs = list(pairs)
+    seen_pairs: dict[tuple, int] = {}
+    for a, b, _ in pairs:
+        seen_pairs[(a, b)] = seen_pairs.get((a, b), 0) + 1
+    raw_edges = sorted(pairs, key=lambda e: (e[0], e[1], _json_block(_edge_key(e[2]))
+                                             if seen_pairs[(e[0], e[1])] > 1 else ""))
     max_w = max((float(d.get("weight", 1) or 1) for _, _, d in raw_edges), default=1.0)
     node_year = {i: _year_of(G.nodes[n]) for i, n in enumerate(order)}
     relation_counts: dict[str, list] = {}
@@ -370,24 +378,20 @@ def render_map(
         relation_counts.setdefault(code, [rel_zh, rel_en, 0])[2] += 1
         facts = _facts(data.get("facts")) if data.get("facts") else _facts(data.get("via"))
         quotes = [q for _, qs in facts for q in qs] + [str(q) for q in data.get("quotes") or ()]
-        lines = [f"{rel_zh} / {rel_en}" if rel_zh != rel_en else rel_zh] if rel_zh else []
+        # Tooltip lines the page cannot rebuild from the rest of the data; it builds the rest
+        # (relation, quotes) on hover, so 10,000 links do not carry 10,000 tooltip strings.
+        lines = []
         if data.get("folded"):
             lines.append(f"汇总 {data['folded']} 条关系 / {data['folded']} relations folded")
-        elif "weight" in data:
+        elif "weight" in data and float(data["weight"] or 0) != 1.0:
             lines.append(f"权重 weight: {float(data['weight']):.3g}")
         if data.get("roles"):
             lines.append("角色 role: " + "、".join(map(str, data["roles"])))
         if data.get("mechanism_labels"):
             lines.append("机制 mechanism: " + "、".join(map(str, data["mechanism_labels"])))
-        for name, qs in facts[:6]:
-            lines.append(f"• {name}")
-            lines += [f"  「{_short(q)}」" for q in qs[:2]]
+        lines += [f"• {_short(name, 120)}" for name, _ in facts[:6] if name]
         if len(facts) > 6:
             lines.append(f"… +{len(facts) - 6}")
-        for q in [str(q) for q in data.get("quotes") or ()][:2]:
-            lines.append(f"「{_short(q)}」")
-        for n in (a, b):
-            incident_quotes.setdefault(n, []).extend(quotes)
         w = float(data.get("weight", 1) or 1)
         fact_iris = fact_iris_of_edge(order[a], order[b], data, G) if details else []
         status = _edge_status(data, fact_iris, statuses_of, G.nodes[order[a]], G.nodes[order[b]])
@@ -399,9 +403,11 @@ def render_map(
         if not ev:  # no store details: the quotes the graph carries, without offsets
             ev = [evidence_table.add({"t": "q", "x": q}, None, status, None)
                   for q in dict.fromkeys(quotes) if q]
-        edge = {"id": f"e{i}", "from": f"n{a}", "to": f"n{b}", "title": "\n".join(lines),
+        edge = {"id": f"e{i}", "from": f"n{a}", "to": f"n{b}",
                 "lz": rel_zh, "le": rel_en, "r": code, "width": round(1 + 4 * w / max_w, 2),
                 "ev": sorted(set(ev))}
+        if lines:
+            edge["tx"] = lines
         if status:
             edge["st"] = status
             if status != STATED:
@@ -424,28 +430,23 @@ def render_map(
         le = str(d.get("label_en") or d.get("label_zh") or _local(iri) or n)
         names = sorted({str(x) for x in list(d.get("aliases") or ()) + alias_map.get(iri, [])
                         + alias_map.get(str(n), [])} - {lz, le})
-        lines = [f"{kind_zh} / {kind_en}", lz] + ([le] if le != lz else [])
-        if names:
-            lines.append("又称 also: " + "、".join(names))
-        if d.get("placeholder"):
-            lines.append("占位主体：原文未写明具体机构 / placeholder: the text names no body")
+        # Tooltip lines the page cannot rebuild from the rest of the data (names, kind, links,
+        # year, status, quotes and IRI it builds on hover, from the fields it has anyway).
+        lines = []
         if d.get("aggregated"):
             lines.append("包括 includes: " + "、".join(map(str, d.get("members", [])[:12]))
                          + (" …" if d["aggregated"] > 12 else ""))
-        lines.append(f"连接 links: {G.degree(n)}" + (f" · 得分 score: {values[i]:.3g}"
-                                                     if size_by is not None else ""))
+        if size_by is not None:
+            lines.append(f"得分 score: {values[i]:.3g}")
         if color_by == "community" and not d.get("others"):
             lines.append(f"社区 community: {group_of[n] + 1}")
-        for key, name in (("year", "年份 year"), ("status", "状态 status"), ("n_parties", "参与方 parties"),
-                          ("reported_members", "成员 members")):
+        for key, name in (("n_parties", "参与方 parties"), ("reported_members", "成员 members")):
             if d.get(key) not in (None, "", []):
                 lines.append(f"{name}: {d[key]}")
+        if d.get("year") not in (None, "") and node_year[i] is None:  # a year the slider cannot read
+            lines.append(f"年份 year: {d['year']}")
         for fact in [str(f) for f in d.get("facts") or ()][:4]:
             lines.append(f"• {_short(fact, 120)}")
-        quotes = list(dict.fromkeys([str(q) for q in d.get("quotes") or ()] + incident_quotes.get(i, [])))
-        lines += [f"「{_short(q)}」" for q in quotes[:3]]
-        if iri:
-            lines.append(iri)
         status = statuses_of.get(iri) or d.get("status") or None
         ev = [evidence_table.add(r, iri, status, details.get("note", {}).get(iri))
               for r in details.get("evidence", {}).get(iri, ())]
@@ -453,8 +454,10 @@ def render_map(
             ev = [evidence_table.add({"t": "q", "x": str(q)}, None, status, None)
                   for q in dict.fromkeys(d.get("quotes") or ()) if q]
         node = {"id": f"n{i}", "label": le if lang == "en" else lz, "lz": lz, "le": le, "al": names,
-                "iri": iri, "k": kind, "title": "\n".join(lines), "color": colour,
+                "iri": iri, "k": kind, "color": colour,
                 "value": round(1 + 99 * math.sqrt(max(values[i], 0) / top_value), 2), "ev": ev}
+        if lines:
+            node["tx"] = lines
         if status:
             node["st"] = str(status)
         if node_year[i] is not None:
@@ -477,10 +480,17 @@ def render_map(
     if layout not in (None, "fixed", "physics"):
         raise HarbinKGError(f'Unknown layout "{layout}"; use fixed or physics.')
     fixed = layout != "physics"  # precomputed positions at every size: the page opens at once
+    # Link labels (up to 300 nodes) are given by the page once the view is zoomed in far enough
+    # to read them: at the opening zoom vis-network would measure them only to skip them.
     edge_labels = len(order) <= PHYSICS_LIMIT
-    if edge_labels:  # vis hides them when too small to read; above 300 nodes they only cost time
-        for edge in edges_out:
-            edge["label"] = edge["le"] if lang == "en" else edge["lz"]
+    if len(nodes_out) > LABEL_LIMIT:
+        # Labels by importance: the LABEL_LIMIT best-scored nodes open labelled; the page labels
+        # the others in view once the zoom makes them readable (measuring 5,000 labels costs a second).
+        best = sorted(range(len(nodes_out)), key=lambda j: (-values[j], j))[:LABEL_LIMIT]
+        keep = set(best)
+        for j, node in enumerate(nodes_out):
+            if j not in keep:
+                del node["label"]
     groups = _fold_groups(G, order, index, nodes_out, edges_out, fold_min, styles)
     if fixed:
         _place(order, raw_edges, groups, nodes_out, seed)
@@ -590,7 +600,7 @@ class _EvidenceTable:
 
     def __init__(self):
         self.records: list[dict] = []
-        self._index: dict[str, int] = {}
+        self._index: dict = {}
 
     def add(self, record: Mapping, fact, status, note) -> int:
         rec = {k: v for k, v in record.items() if v not in (None, "")}
@@ -600,7 +610,11 @@ class _EvidenceTable:
             rec["st"] = str(status)
         if note:
             rec["nt"] = str(note)
-        key = json.dumps(rec, ensure_ascii=False, sort_keys=True)
+        try:  # a tuple of the items is a key ten times cheaper than JSON text (thousands of records)
+            key = tuple(sorted(rec.items()))
+            hash(key)
+        except TypeError:  # a list or dict value
+            key = json.dumps(rec, ensure_ascii=False, sort_keys=True)
         if key not in self._index:
             self._index[key] = len(self.records)
             self.records.append(rec)

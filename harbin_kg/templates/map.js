@@ -7,6 +7,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("hkg-data").textContent);
   var EV = data.ev || [];
+  var PAN_PICTURE_MIN = 1000;  // nodes: above this, panning moves a picture of the map
   var state = {
     ready: false, readyAt: null, lang: data.lang, selected: null, selectedEdge: null,
     statuses: { stated: true, inferred: true }, kindsOff: {}, relsOff: {}, srcOff: {},
@@ -62,7 +63,6 @@
     groupNodes.push(node);
     g.edges.forEach(function (e) {
       var ge = { id: e.id, from: e.from, to: e.to, lz: e.lz, le: e.le, hidden: true, width: 2 };
-      if (data.edgeLabels) { ge.label = data.lang === "en" ? e.le : e.lz; }
       groupEdges.push(ge);
     });
   });
@@ -86,6 +86,125 @@
   });
   network.on("afterDrawing", function () { if (settled) { markReady(); } });
   if (data.nodes.length === 0) { markReady(); }
+
+  // ---- labels by importance and zoom. A big map opens with labels on its best-scored nodes
+  // only (measuring 5,000 labels would cost a second); once the view is zoomed in far enough
+  // for a small label to be drawn, the nodes in view get theirs. Link labels (small maps only)
+  // likewise arrive once they would be readable: at the opening zoom vis would measure and skip them.
+  var labelled = {}, edgeLabelsOn = false, lastView = null, labelTimer = null;
+  var LABEL_ZOOM = data.options.nodes.scaling.label.drawThreshold / data.options.nodes.scaling.label.min;
+  var EDGE_LABEL_ZOOM = data.options.edges.scaling.label.drawThreshold / data.options.edges.font.size;
+  data.nodes.forEach(function (n) { if (n.label !== undefined) { labelled[n.id] = true; } });
+  groupNodes.forEach(function (n) { labelled[n.id] = true; });
+  function labelView() {
+    labelTimer = null;
+    var scale = network.getScale(), key = state.lang === "en" ? "le" : "lz";
+    if (data.edgeLabels && !edgeLabelsOn && scale >= EDGE_LABEL_ZOOM * 0.9) {
+      edgeLabelsOn = true;
+      edges.update(data.edges.concat(groupEdges).map(function (e) { return { id: e.id, label: e[key] }; }));
+    }
+    if (scale < LABEL_ZOOM * 0.9) { return; }
+    var r = container.getBoundingClientRect();
+    var a = network.DOMtoCanvas({ x: 0, y: 0 }), b = network.DOMtoCanvas({ x: r.width, y: r.height });
+    var pos = network.getPositions(), add = [];
+    data.nodes.forEach(function (n) {
+      var p = pos[n.id];
+      if (!labelled[n.id] && p && p.x >= a.x && p.x <= b.x && p.y >= a.y && p.y <= b.y) {
+        labelled[n.id] = true; add.push({ id: n.id, label: n[key] });
+      }
+    });
+    if (add.length) { nodes.update(add); }
+  }
+  network.on("afterDrawing", function () {
+    // after any change of view (zoom, pan, fit, focus on a search), label what came into view
+    var scale = network.getScale(), at = network.getViewPosition();
+    var view = scale.toFixed(4) + " " + at.x.toFixed(1) + " " + at.y.toFixed(1);
+    if (view === lastView || labelTimer !== null || snapshot) { return; }
+    lastView = view;
+    labelTimer = setTimeout(labelView, 100);
+  });
+
+  // ---- tooltips, built on hover from the data (not carried as 15,000 strings in the page);
+  // plain text: vis-network shows a string title with innerText.
+  function short(text, limit) {
+    text = String(text).replace(/\s+/g, " ").trim();
+    return text.length <= limit ? text : text.slice(0, limit - 1) + "…";
+  }
+  function kindNames(k) {
+    var li = document.querySelector('#hkg-kinds input[data-kind="' + (data.kinds.filter(function (p) { return p[1] === k; })[0] || [""])[0] + '"]');
+    if (!li) { return [k, k]; }
+    var row = li.parentNode;
+    return [row.querySelector(".zh").textContent, row.querySelector(".en").textContent];
+  }
+  function quotesOf(evs, limit) {
+    var out = [];
+    evs.forEach(function (list) {
+      (list || []).forEach(function (i) {
+        var rec = EV[i];
+        if (rec && rec.t === "q" && rec.x && out.indexOf(rec.x) < 0 && out.length < limit) { out.push(rec.x); }
+      });
+    });
+    return out.map(function (q) { return "「" + short(q, 160) + "」"; });
+  }
+  function stPair(st) { return (T.zh[st] || st) + " / " + (T.en[st] || st); }
+  function nodeTip(n) {
+    var kn = kindNames(n.k), lines = [kn[0] + " / " + kn[1], n.lz];
+    if (n.le !== n.lz) { lines.push(n.le); }
+    if (n.al && n.al.length) { lines.push("又称 also: " + n.al.join("、")); }
+    if (n.ph) { lines.push("占位主体：原文未写明具体机构 / placeholder: the text names no body"); }
+    lines.push("连接 links: " + adj[n.id].length);
+    if (n.yr !== undefined) { lines.push("年份 year: " + (n.yr === -1 ? "无日期 undated" : n.yr)); }
+    if (n.st) { lines.push("状态 status: " + stPair(n.st)); }
+    lines = lines.concat(n.tx || []);
+    lines = lines.concat(quotesOf([n.ev].concat(adj[n.id].map(function (p) { return edgeById[p[0]].ev; })), 3));
+    if (n.iri) { lines.push(n.iri); }
+    return lines.join("\n");
+  }
+  function edgeTip(e) {
+    var lines = e.lz ? [e.lz !== e.le ? e.lz + " / " + e.le : e.lz] : [];
+    if (e.st) { lines.push("状态 status: " + stPair(e.st)); }
+    if (e.yr !== undefined) { lines.push("年份 year: " + (e.yr === -1 ? "无日期 undated" : e.yr)); }
+    return lines.concat(e.tx || [], quotesOf([e.ev], 6)).join("\n");
+  }
+  network.on("hoverNode", function (p) {
+    // the pointer just reached the node; vis-network asks for its title after tooltipDelay
+    var body = network.body.nodes[p.node];
+    if (body && byId[p.node]) { body.options.title = nodeTip(byId[p.node]); }
+  });
+  network.on("hoverEdge", function (p) {
+    var body = network.body.edges[p.edge];
+    if (body && edgeById[p.edge]) { body.title = edgeTip(edgeById[p.edge]); }
+  });
+
+  // ---- panning a big map moves a picture of it: vis-network would redraw every node each
+  // frame (about 100 ms at 5,000 nodes). The picture is taken when a drag of the view starts;
+  // the live drawing comes back when it ends. Dragging a node stays live.
+  var snapshot = null;
+  if (data.nodes.length > PAN_PICTURE_MIN) {
+    var renderOptions = network.renderer.options, hideEdges = renderOptions.hideEdgesOnDrag;
+    network.on("dragStart", function (p) {
+      if (p.nodes.length) { return; }
+      var c = container.querySelector("canvas"), copy = document.createElement("canvas");
+      copy.width = c.width; copy.height = c.height;
+      copy.getContext("2d").drawImage(c, 0, 0);
+      snapshot = { image: copy, at: network.getViewPosition(), ratio: c.width / (c.clientWidth || c.width) };
+      renderOptions.hideNodesOnDrag = true; renderOptions.hideEdgesOnDrag = true;
+    });
+    network.on("beforeDrawing", function (ctx) {
+      if (!snapshot) { return; }
+      var now = network.getViewPosition(), k = network.getScale() * snapshot.ratio;
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(snapshot.image, Math.round((snapshot.at.x - now.x) * k), Math.round((snapshot.at.y - now.y) * k));
+      ctx.restore();
+    });
+    network.on("dragEnd", function () {
+      if (!snapshot) { return; }
+      snapshot = null;
+      renderOptions.hideNodesOnDrag = false; renderOptions.hideEdgesOnDrag = hideEdges;
+      network.redraw();
+    });
+  }
 
   // ---- small DOM helpers: text only
   function el(tag, cls, text) {
@@ -243,8 +362,9 @@
     var key = state.lang === "en" ? "le" : "lz";
     if (labelsIn !== state.lang) {  // relabel only on a real switch: the page opens in data.lang
       labelsIn = state.lang;
-      nodes.update(data.nodes.concat(groupNodes).map(function (n) { return { id: n.id, label: n[key] }; }));
-      if (data.edgeLabels) { edges.update(data.edges.concat(groupEdges).map(function (e) { return { id: e.id, label: e[key] }; })); }
+      nodes.update(data.nodes.concat(groupNodes).filter(function (n) { return labelled[n.id]; })
+        .map(function (n) { return { id: n.id, label: n[key] }; }));
+      if (edgeLabelsOn) { edges.update(data.edges.concat(groupEdges).map(function (e) { return { id: e.id, label: e[key] }; })); }
     }
     $("hkg-lang").value = state.lang;
     sortLegend();
@@ -907,12 +1027,17 @@
       for (i = 0; i < radios.length; i++) { radios[i].checked = radios[i].value === state.yearMode; }
     }
   }
+  var booted = false;
   function restore() {
     syncControls();
     setLang(state.lang, true);
     highlightFocus();
     apply();
-    fitVisible();  // the view opens on what is shown, not on every node of the selection
+    // the view opens on what is shown, not on every node of the selection; when that is every
+    // node, vis-network has just fitted them, and a second fit would measure them all again
+    var everything = !data.options.physics.enabled && data.nodes.every(function (n) { return visible.nodes[n.id]; });
+    if (!(booted === false && everything)) { fitVisible(); }
+    booted = true;
     var sel = state.selected, se = state.selectedEdge, path = state.path;
     if (path && path.q) { findPaths(path.q[0], path.q[1]); }
     else if (sel) { pin(sel); }
@@ -932,5 +1057,7 @@
                     setYear: setYear, setFocus: setFocus, toggleExpand: toggleExpand, pin: pin, pinEdge: pinEdge,
                     closePanel: closePanel, findPaths: findPaths, apply: apply, visible: function () { return visible; },
                     exportSVG: exportSVG, exportCSV: exportCSV,
-                    exportPNG: function () { return exportPNG().toDataURL("image/png"); } };
+                    exportPNG: function () { return exportPNG().toDataURL("image/png"); },
+                    labelled: function () { return Object.keys(labelled); }, nodeTip: nodeTip, edgeTip: edgeTip,
+                    panning: function () { return !!snapshot; } };
 })();
