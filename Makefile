@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: run test setup setup-test system-deps clean
+.PHONY: run test setup setup-test system-deps clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ run: setup
 test: setup-test
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	$(BIN)/python -m pytest -n 2 -q --nbmake tests notebooks
+
+# Docs that cannot drift: rerun every console example of README.md and docs/*.md, rewrite the
+# outputs shown there that changed, and regenerate docs/cli.md from the commands (review the diff).
+docs: setup-test
+	$(BIN)/python tools/docs.py --update
 
 clean:
 	rm -rf $(OUT) $(VENV) *.egg-info

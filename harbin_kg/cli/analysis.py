@@ -294,8 +294,8 @@ def export(graph, fmt, output, projection, include_inferred, seed, backend, forc
     with " | " (GraphML cannot hold lists). CSV is UTF-8 with BOM.
 
     \b
-        harbin-kg export --format gexf -o partnership.gexf
-        harbin-kg export --format csv -o out/partnership.csv --include-inferred
+        harbin-kg export --format gexf -o build/partnership.gexf
+        harbin-kg export --format csv -o build/partnership.csv --include-inferred
     """
     from ..centrality import communities as find
     from ..centrality import compute

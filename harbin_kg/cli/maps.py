@@ -51,11 +51,11 @@ def map_command(graph, output, projection, include_inferred, kinds, years, scope
     URL fragment. The selection options mean what they mean for `centrality` and `export`.
 
     \b
-        harbin-kg map -o ecosystem.html
-        harbin-kg map --focus 哈职院 --depth 2 -o hvtc.html
-        harbin-kg map --include-inferred --year 2023 --year 2024 -o ties.html
-        harbin-kg map -P partnership --size-by betweenness --color-by community -o partners.html
-        harbin-kg map --endpoint http://127.0.0.1:7878/query -o remote.html
+        harbin-kg map -o build/ecosystem.html
+        harbin-kg map --focus 哈职院 --depth 2 -o build/hvtc.html
+        harbin-kg map --include-inferred --year 2023 --year 2024 -o build/ties.html
+        harbin-kg map -P partnership --size-by betweenness --color-by community -o build/partners.html
+        harbin-kg map --endpoint http://127.0.0.1:7878/query -o build/remote.html
     """
     from ..labels import label, resolve_entity
     from ..maps import map_details, measure_scores, render_map

@@ -169,7 +169,7 @@ def site(graph, out_dir):
     reader never sees half a site.
 
     \b
-        harbin-kg site -o public/
+        harbin-kg site -o build/site/
         harbin-kg site build/harbin.ttl -o /tmp/harbin-site && xdg-open /tmp/harbin-site/index.html
     """
     from ..pages import write_site
