@@ -99,7 +99,7 @@ def test_empty_selection_says_so(runner, graph_file, tmp_path, monkeypatch):
 def test_help_has_a_real_example(runner):
     result = runner.invoke(cli, ["map", "--help"])
     assert result.exit_code == 0
-    assert "harbin-kg map --focus 哈职院 --depth 2 -o hvtc.html" in result.stdout
+    assert "harbin-kg map --focus 哈职院 --depth 2 -o build/hvtc.html" in result.stdout
 
 
 def test_read_only_folder_fails_clearly_even_as_root(runner, graph_file, tmp_path, monkeypatch):

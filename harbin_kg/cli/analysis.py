@@ -6,8 +6,6 @@ parameters and seed — on stderr beside a table or CSV, inside the payload for 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
@@ -31,7 +29,8 @@ seed_option = click.option("--seed", type=int, default=0, show_default=True,
 kind_option = click.option("--kind", "kinds", multiple=True, type=click.Choice(list(RELATION_KINDS)),
                            help="Only these relation kinds (repeatable).")
 year_option = click.option("--year", "years", multiple=True, type=int,
-                           help="Only relators dated in these years (repeatable; undated ones drop out).")
+                           help="Only facts (agreements, consortia, initiatives, pilots …) dated in these years "
+                                "(repeatable; undated facts drop out).")
 backend_option = click.option("--backend", type=click.Choice(["auto", "networkx", "igraph"]), default="auto",
                               show_default=True, help="auto = igraph from 2,000 nodes on.")
 
@@ -68,18 +67,30 @@ def _provenance(G, parameters: dict) -> dict:
 
 def _echo_provenance(prov: dict) -> None:
     spec = prov["spec"] or {}
+    seed = "" if prov["seed"] is None else f" · seed {prov['seed']}"
     echo_err(f"data version {prov['data_version']} · projection {prov['projection']} "
              f"(kinds {','.join(spec.get('kinds', [])) or '-'}; statuses {','.join(spec.get('statuses', []))}; "
-             f"years {spec.get('years') or 'all'}; weighting {spec.get('weighting')}) · seed {prov['seed']}")
-    echo_err("parameters " + json.dumps(prov["parameters"], ensure_ascii=False, sort_keys=True))
+             f"years {spec.get('years') or 'all'}; weighting {spec.get('weighting')}){seed}")
+    shown = {k: v for k, v in prov["parameters"].items() if k != "seed"}
+    if shown:
+        echo_err("parameters: " + "; ".join(f"{k.replace('_', ' ')} {_parameter(k, v)}" for k, v in sorted(shown.items())))
+
+
+def _parameter(name: str, value) -> str:
+    """A parameter as a person reads it (JSON keeps the raw value)."""
+    if value is None:
+        return "exact (every source)" if name == "path_samples" else "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ",".join(map(str, value)) or "-"
+    return str(value)
 
 
 def _csv(headers, rows) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buf.getvalue()
+    from ..formats import csv_text
+
+    return csv_text(headers, rows)
 
 
 def _fmt(value) -> str:
@@ -198,7 +209,7 @@ def _by_year(store, G, measure, projection, include_inferred, backend, seed, top
     result = ranks_by_year(store, measure, projection=projection,
                            statuses=STATUSES if include_inferred else (STATED,), backend=backend, seed=seed)
     if not result["years"]:
-        raise HarbinKGError(f"No dated relators in the {projection} projection: there is nothing to show by year.")
+        raise HarbinKGError(f"No dated facts in the {projection} projection: there is nothing to show by year.")
     last = result["years"][-1]
     final = result["ranks"][last]
     names = {n: (d.get("label_zh", n), d.get("label_en", n)) for n, d in G.nodes(data=True)}
@@ -215,7 +226,7 @@ def _by_year(store, G, measure, projection, include_inferred, backend, seed, top
         return
     _echo_provenance(prov)
     if result["undated"]:
-        echo_err(f"{len(result['undated'])} undated relator(s) are left out of every year: "
+        echo_err(f"{len(result['undated'])} undated fact(s) are left out of every year: "
                  + ", ".join(r.rsplit('/', 1)[-1] for r in result["undated"]))
     headers = ["名称", "name"] + [f"{y} rank" for y in result["years"]]
     rows = [[names.get(v, (v, v))[0], names.get(v, (v, v))[1]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import signal
 import sys
@@ -177,5 +176,4 @@ def site(graph, out_dir):
 
     path = resolve_graph_path(graph)
     count = write_site(load_store(path), out_dir, progress=echo_err)
-    click.echo(json.dumps({"pages": count, "output": str(out_dir), "index": str(out_dir / "index.html")},
-                          ensure_ascii=False))
+    echo_err(f"wrote {out_dir}: {count} pages; open {out_dir / 'index.html'} in a browser")
