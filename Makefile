@@ -33,7 +33,7 @@ run: setup
 	$(BIN)/harbin-kg build -o $(OUT)
 	$(BIN)/harbin-kg validate $(OUT)/harbin.ttl
 	$(BIN)/harbin-kg stats $(OUT)/harbin.ttl
-	$(BIN)/harbin-kg centrality $(OUT)/harbin.ttl --top 10 --save-rdf $(OUT)/analysis.ttl
+	$(BIN)/harbin-kg centrality $(OUT)/harbin.ttl --top 10 --save-rdf $(OUT)/analysis.ttl --force
 	$(BIN)/harbin-kg map $(OUT)/harbin.ttl -o $(OUT)/ecosystem-map.html --force
 	@echo "Open $(OUT)/ecosystem-map.html in a browser."
 

@@ -146,7 +146,7 @@ def test_map_takes_the_selection_options_of_centrality_and_export(runner):
     shared = {"--projection", "-P", "--include-inferred", "--kind", "--year", "--scope", "--min-reliability"}
     assert shared <= names(cli.commands["map"])
     assert {"--projection", "--include-inferred", "--kind", "--year"} <= names(centrality)
-    assert "--layer" in names(cli.commands["map"])  # the old name still works
+    assert "--layer" not in names(cli.commands["map"])  # one name: --projection (the old one is rewritten)
 
 
 def test_stated_only_by_default_and_inferred_on_request(runner, tmp_path):

@@ -71,7 +71,7 @@ def test_a_complete_page_with_every_feature():
     assert 'id="hkg-search"' in page and 'id="hkg-lang"' in page and 'data-kind="k0"' in page
     assert "WenQuanYi Zen Hei" in page and "Noto Sans CJK SC" in page
     # issue 12: a precomputed (seeded) layout at every size, so even a small map opens at once
-    assert data["options"]["physics"]["enabled"] is False and data["options"]["layout"]["randomSeed"] == 7
+    assert data["options"]["physics"]["enabled"] is False and data["options"]["layout"]["randomSeed"] == 0  # the one default seed of every command
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
     live = data_of(render_map(tiny(), title="t", layout="physics"))
     assert live["options"]["physics"]["enabled"] is True and "x" not in live["nodes"][0]

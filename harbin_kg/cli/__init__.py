@@ -45,6 +45,13 @@ def _is_engine_panic(error: BaseException) -> bool:
 class Group(click.Group):
     """Turns the library's errors into ``Error: …`` on stderr, in one place."""
 
+    def resolve_command(self, ctx, args):
+        # Old option names keep working, with a note (harbin_kg/cli/vocabulary.py).
+        from .vocabulary import rename_options
+
+        name, command, rest = super().resolve_command(ctx, args)
+        return name, command, rename_options(name or "", rest, lambda message: click.echo(message, err=True))
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)

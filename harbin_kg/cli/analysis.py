@@ -15,6 +15,7 @@ from . import cli, echo_err, endpoint_option, graph_argument, names_graph, open_
 from ..centrality import MEASURES
 from ..errors import HarbinKGError
 from ..network import PROJECTIONS, RELATION_KINDS, STATED, STATUSES
+from .vocabulary import DEFAULT_SEED, MeasureChoice
 
 _FORMATS = ["table", "csv", "json"]
 
@@ -24,7 +25,7 @@ projection_option = click.option(
 inferred_option = click.option(
     "--include-inferred", is_flag=True,
     help="Also count facts inferred from context or photo captions (default: stated facts only).")
-seed_option = click.option("--seed", type=int, default=0, show_default=True,
+seed_option = click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
                            help="Seed for Louvain and sampled betweenness/closeness.")
 kind_option = click.option("--kind", "kinds", multiple=True, type=click.Choice(list(RELATION_KINDS)),
                            help="Only these relation kinds (repeatable).")
@@ -102,7 +103,7 @@ def _fmt(value) -> str:
 
 @cli.command()
 @graph_argument
-@click.option("--measure", "-m", type=click.Choice(list(MEASURES)), default="pagerank", show_default=True,
+@click.option("--measure", "-m", type=MeasureChoice(list(MEASURES)), default="pagerank", show_default=True,
               help="Which measure ranks the table.")
 @projection_option
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, help="Rows to show (0 = all).")
@@ -117,9 +118,10 @@ def _fmt(value) -> str:
 @backend_option
 @click.option("--save-rdf", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every measure as an analysis graph (.ttl or .trig) for SPARQL.")
+@click.option("--force", is_flag=True, help="Overwrite the --save-rdf file if it exists.")
 @endpoint_option
 def centrality(graph, measure, projection, top, fmt, entity, by_year, include_inferred, kinds, years, seed,
-               backend, save_rdf, endpoint):
+               backend, save_rdf, force, endpoint):
     """Rank organisations by a centrality measure (中心性排名), with zh/en names.
 
     Measures: degree, weighted_degree, betweenness, closeness, eigenvector, pagerank,
@@ -136,6 +138,10 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, include_in
     from ..centrality import by_year as ranks_by_year
     from ..centrality import compute, explain, rank
 
+    if save_rdf:
+        from ..writing import check_output_path
+
+        check_output_path(save_rdf, force=force)  # before the work: a file there is not replaced silently
     path, store, G = _project(graph, projection, include_inferred, kinds, years, endpoint)
     if entity:
         return _explain(path, G, entity, fmt, explain)
