@@ -38,6 +38,7 @@ run: setup
 	@echo "Open $(OUT)/ecosystem-map.html in a browser."
 
 test: setup-test
+	$(BIN)/ruff check .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	$(BIN)/python -m pytest -n 2 -q --nbmake tests notebooks
 

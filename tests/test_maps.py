@@ -44,7 +44,7 @@ def tiny() -> nx.Graph:
 
 def hostile() -> nx.Graph:
     G = nx.DiGraph()
-    for i, payload in enumerate(HOSTILE):
+    for _i, payload in enumerate(HOSTILE):
         G.add_node(payload, iri=payload, kind=payload, label_zh=payload, label_en=payload,
                    quotes=[payload], facts=[payload])
     for a, b in zip(HOSTILE, HOSTILE[1:]):
@@ -214,7 +214,7 @@ def test_display_uses_an_iframe_srcdoc():
 def test_javascript_and_data_strings_never_become_attribute_values():
     bad = ["javascript:document.body.dataset.xss=1", "data:text/html,<b>x</b>", " JavaScript:alert(1)"]
     G = nx.Graph()
-    for i, text in enumerate(bad):
+    for _i, text in enumerate(bad):
         G.add_node(text, iri=text, kind=text, label_zh=text, label_en=text, quotes=[text], aliases=[text])
     G.add_edge(bad[0], bad[1], relation=bad[2], status="inferred-context")
     details = {"evidence": {bad[0]: [{"t": "c", "u": bad[0], "ti": bad[1], "stk": bad[2], "stz": bad[1]}]},
@@ -234,7 +234,7 @@ def test_evidence_records_are_shared_and_sorted_stably():
     quote = {"t": "q", "x": "哈尔滨市教育局与哈职院签署战略合作协议", "s": 10, "e": 29, "src": ID + "text/seed-article"}
     facts = {ID + "agreement/x": [quote]}
     details = {"evidence": facts, "status": {ID + "agreement/x": "stated"}}
-    for u, v, d in G.edges(data=True):
+    for _u, _v, d in G.edges(data=True):
         d["via"] = [ID + "agreement/x"]
     first = render_map(G, title="t", details=details)
     data = data_of(first)
