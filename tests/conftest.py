@@ -115,3 +115,12 @@ def oxigraph_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+
+
+# --- the quick loop: `pytest -m "not slow"` -------------------------------------------------
+# Tests that drive Chromium (browser) or start real servers (server) are slow by nature; they
+# count as slow without each carrying both marks, so `-m "not slow"` leaves all of them out.
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("server"):
+            item.add_marker(pytest.mark.slow)
