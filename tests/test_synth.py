@@ -54,6 +54,7 @@ def test_no_duplicate_triples(sample):
     assert len(store) == stats.triples
 
 
+@pytest.mark.slow  # SHACL over a 10k-triple synthetic graph
 def test_sample_conforms_to_the_shapes(sample):
     from rdflib import Graph
 
@@ -154,6 +155,7 @@ def test_whole_numbers_in_other_types_are_accepted():
     assert check_size(20_000.0) == 20_000 and check_size(" 20000 ") == 20_000
 
 
+@pytest.mark.slow  # benchmark scale: 200k triples
 def test_streaming_keeps_memory_small():
     """200k triples (~40 MB of N-Triples) through a sink that keeps nothing: peak stays a few MB."""
 
