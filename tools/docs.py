@@ -485,7 +485,9 @@ def _escape(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Check or regenerate the console examples and docs/cli.md.")
-    parser.add_argument("--update", action="store_true", help="rewrite shown outputs and docs/cli.md in place")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--update", action="store_true", help="rewrite shown outputs and docs/cli.md in place")
+    mode.add_argument("--check", action="store_true", help="only report what differs (the default)")
     parser.add_argument("files", nargs="*", type=Path, help="documents (default: README.md and docs/*.md)")
     args = parser.parse_args(argv)
     files = [p.resolve() for p in args.files] or doc_files()
