@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: run test setup setup-test system-deps clean
+.PHONY: run test setup setup-test system-deps clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +33,19 @@ run: setup
 	$(BIN)/harbin-kg build -o $(OUT)
 	$(BIN)/harbin-kg validate $(OUT)/harbin.ttl
 	$(BIN)/harbin-kg stats $(OUT)/harbin.ttl
-	$(BIN)/harbin-kg centrality $(OUT)/harbin.ttl --top 10 --save-rdf $(OUT)/analysis.ttl
+	$(BIN)/harbin-kg centrality $(OUT)/harbin.ttl --top 10 --save-rdf $(OUT)/analysis.ttl --force
 	$(BIN)/harbin-kg map $(OUT)/harbin.ttl -o $(OUT)/ecosystem-map.html --force
 	@echo "Open $(OUT)/ecosystem-map.html in a browser."
 
 test: setup-test
+	$(BIN)/ruff check .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	$(BIN)/python -m pytest -n 2 -q --nbmake tests notebooks
+
+# Docs that cannot drift: rerun every console example of README.md and docs/*.md, rewrite the
+# outputs shown there that changed, and regenerate docs/cli.md from the commands (review the diff).
+docs: setup-test
+	$(BIN)/python tools/docs.py --update
 
 clean:
 	rm -rf $(OUT) $(VENV) *.egg-info

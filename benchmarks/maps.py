@@ -235,7 +235,7 @@ def whole_run(triples: int, folder: Path) -> dict:
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    line = [l for l in result.stderr.splitlines() if l.startswith("wrote")][-1]
+    line = [row for row in result.stderr.splitlines() if row.startswith("wrote")][-1]
     code = ("import sys, time, resource; t = time.perf_counter();"
             "from harbin_kg.network import project; from pyvis.network import Network;"
             f"G = project({str(graph)!r}, 'ecosystem'); net = Network(cdn_resources='in_line', directed=True);"

@@ -209,7 +209,7 @@ def _check_entities(files: dict[Path, Graph], merged: Graph) -> None:
                 )
             defined_in[subject] = path
     for path, graph in files.items():
-        for subject, obj in graph.subject_objects():
+        for _subject, obj in graph.subject_objects():
             if (isinstance(obj, URIRef) and str(obj).startswith(str(ID)) and obj not in defined_in
                     and not str(obj).startswith(str(ID["quote/"]))):
                 raise DataError(

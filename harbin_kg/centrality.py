@@ -193,7 +193,7 @@ def _closeness(G, backend, seed, samples, ig_graph=None):
     by_comp: dict[int, list[int]] = defaultdict(list)
     for i, c in enumerate(membership):
         by_comp[c].append(i)
-    for c, members in sorted(by_comp.items()):
+    for _c, members in sorted(by_comp.items()):
         r = len(members)
         if r < 2:
             continue

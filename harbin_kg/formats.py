@@ -24,7 +24,7 @@ from .errors import QueryError
 from .results import QueryResult
 from .tables import render_table
 
-__all__ = ["TABLE_FORMATS", "GRAPH_FORMATS", "FORMATS", "render", "sparql_json", "guard_cell"]
+__all__ = ["TABLE_FORMATS", "GRAPH_FORMATS", "FORMATS", "render", "sparql_json", "guard_cell", "csv_text"]
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
@@ -102,26 +102,36 @@ def _raw(node) -> str:
     return str(node)
 
 
-def _delimited(result: QueryResult, delimiter: str, *, bom: bool, labels: bool, lang: str) -> str:
+def csv_text(headers, rows, *, delimiter: str = ",") -> str:
+    """The one writer of delimited text for every command (``query``, ``centrality``, ``communities``).
+
+    CSV starts with a UTF-8 byte-order mark (spreadsheets then open Chinese correctly) and ends
+    lines with CRLF (RFC 4180); TSV has neither. Every cell goes through :func:`guard_cell`.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n" if delimiter == "," else "\n")
+    writer.writerow([guard_cell(str(h)) for h in headers])
+    for row in rows:
+        writer.writerow([guard_cell("" if cell is None else str(cell)) for cell in row])
+    return ("\ufeff" if delimiter == "," else "") + buffer.getvalue()
+
+
+def _delimited(result: QueryResult, delimiter: str, *, bom: bool, labels: bool, lang: str) -> str:
     if result.kind == "ask":
-        writer.writerow(["boolean"])
-        writer.writerow(["true" if result.boolean else "false"])
-    else:
-        with_labels = [labels and any(isinstance(row[i], URIRef) for row in result.rows) for i in range(len(result.variables))]
-        header = []
-        for var, add in zip(result.variables, with_labels):
-            header += [var, f"{var}_label"] if add else [var]
-        writer.writerow(header)
-        for row in result.rows:
-            cells = []
-            for value, add in zip(row, with_labels):
-                cells.append(guard_cell(_raw(value)))
-                if add:
-                    cells.append(guard_cell(result.label(value, lang) if isinstance(value, URIRef) else ""))
-            writer.writerow(cells)
-    return ("\ufeff" if bom else "") + buffer.getvalue()
+        return csv_text(["boolean"], [["true" if result.boolean else "false"]], delimiter=delimiter)
+    with_labels = [labels and any(isinstance(row[i], URIRef) for row in result.rows) for i in range(len(result.variables))]
+    header = []
+    for var, add in zip(result.variables, with_labels):
+        header += [var, f"{var}_label"] if add else [var]
+    rows = []
+    for row in result.rows:
+        cells = []
+        for value, add in zip(row, with_labels):
+            cells.append(_raw(value))
+            if add:
+                cells.append(result.label(value, lang) if isinstance(value, URIRef) else "")
+        rows.append(cells)
+    return csv_text(header, rows, delimiter=delimiter)
 
 
 def _json_term(node) -> dict:

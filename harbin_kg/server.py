@@ -75,7 +75,7 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
     if not accept or not accept.strip():
         return offered[0]
     best, best_q = None, 0.0
-    for position, item in enumerate(accept.split(",")):
+    for _position, item in enumerate(accept.split(",")):
         parts = [p.strip() for p in item.split(";")]
         media = parts[0].lower()
         q = 1.0

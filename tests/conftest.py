@@ -172,3 +172,12 @@ def seed_graph_path(tmp_path_factory) -> Path:
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("web"))
     build_and_write(root / "build", Paths(root / "data", root / "ontology"))
     return root / "build" / "harbin.ttl"
+
+
+# --- the quick loop: `pytest -m "not slow"` -------------------------------------------------
+# Tests that drive Chromium (browser) or start real servers (server) are slow by nature; they
+# count as slow without each carrying both marks, so `-m "not slow"` leaves all of them out.
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("server"):
+            item.add_marker(pytest.mark.slow)

@@ -24,7 +24,11 @@ def test_centrality_table_with_zh_en_names_and_provenance_on_stderr(runner):
     assert "哈尔滨职业技术学院" in lines[3]
     assert len(lines) == 5
     assert "data version fixture-1 · projection partnership" in result.stderr
-    assert "seed 0" in result.stderr and '"backend": "networkx"' in result.stderr
+    assert "seed 0" in result.stderr
+    # parameters for people, not a JSON dump (JSON output keeps them raw)
+    assert ("parameters: backend networkx; components 3; distance 1/weight; edges 9; nodes 10; pagerank alpha 0.85; "
+            "path samples exact (every source); weight weight\n") in result.stderr
+    assert "{" not in result.stderr
 
 
 def test_json_payload_carries_data_version_projection_parameters_and_seed(runner):
@@ -42,8 +46,24 @@ def test_json_payload_carries_data_version_projection_parameters_and_seed(runner
 def test_csv_format(runner):
     result = run(runner, "centrality", FIXTURE, "--format", "csv", "--measure", "degree")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == "rank,名称,name,kind,degree,degree,weighted_degree,placeholder,iri"
+    # the one CSV writer of every command: BOM for spreadsheets, CRLF, formula guard
+    assert result.stdout_bytes.decode().startswith("\ufeffrank,名称,name,kind,degree,degree,weighted_degree,placeholder,iri\r\n")
     assert result.stdout.splitlines()[1].startswith("1,黑龙江省教育厅,")
+
+
+def test_communities_and_by_year_csv_use_the_same_writer(runner):
+    communities = run(runner, "communities", FIXTURE, "--runs", "2", "--format", "csv").stdout_bytes.decode()
+    assert communities.startswith("\ufeffcommunity,size,stability,成员,members\r\n")
+    by_year = run(runner, "centrality", FIXTURE, "--by-year", "--measure", "degree", "--format", "csv").stdout_bytes.decode()
+    assert by_year.startswith("\ufeff名称,name,2023 rank,2024 rank,iri\r\n")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_guarded():
+    from harbin_kg.formats import csv_text
+
+    text = csv_text(["name", "score"], [["=HYPERLINK(\"x\")", -0.5], ["@SUM(A1)", None], ["+1", "哈职院"]])
+    assert text == "\ufeffname,score\r\n\"'=HYPERLINK(\"\"x\"\")\",-0.5\r\n'@SUM(A1),\r\n+1,哈职院\r\n"
+    assert csv_text(["a"], [["-x"]], delimiter="\t") == "a\n'-x\n"
 
 
 def test_include_inferred_brings_in_placeholders(runner):
@@ -58,6 +78,9 @@ def test_explain_lists_facts_and_quotes(runner):
     assert result.stdout.startswith("哈尔滨职业技术学院 (Harbin Vocational and Technical College)")
     assert "via 中本贯通培养试点框架协议 [agreement, 2024; 2 parties → +1]" in result.stdout
     assert "“省教育厅与哈职院签署中本贯通培养试点框架协议”" in result.stdout
+    # explaining takes no seed: the provenance line does not pretend one
+    assert result.stderr.startswith("data version fixture-1 · projection partnership (")
+    assert "seed" not in result.stderr and "None" not in result.stderr
 
 
 def test_unknown_entity_suggests_close_matches(runner):
@@ -95,7 +118,7 @@ def test_by_year(runner):
     header, _, first, *_ = result.stdout.splitlines()
     assert header.split()[-4:] == ["2023", "rank", "2024", "rank"]
     assert first.split()[0] == "黑龙江省教育厅" and first.split()[-2:] == ["1", "1"]
-    assert "undated relator(s) are left out" in result.stderr
+    assert "undated fact(s) are left out" in result.stderr and "relator" not in result.stderr
 
 
 def test_save_rdf_writes_the_analysis_graph(runner, tmp_path):
@@ -148,7 +171,7 @@ def test_pathways_bad_stage_and_no_route(runner):
 @pytest.mark.parametrize("command, example", [
     ("centrality", "harbin-kg centrality --explain 省教育厅"),
     ("communities", "harbin-kg communities --include-inferred"),
-    ("export", "harbin-kg export --format gexf -o partnership.gexf"),
+    ("export", "harbin-kg export --format gexf -o build/partnership.gexf"),
     ("pathways", "harbin-kg pathways --from 普通高中 --to 应用型本科"),
 ])
 def test_help_has_a_real_example(runner, command, example):

@@ -30,9 +30,12 @@ def test_validate_could_not_validate_exit_2(runner, tmp_path):
     assert "could not validate" in result.stderr and "bad.ttl" in result.stderr
 
 
-def test_validate_missing_file_exit_2(runner, tmp_path):
+def test_validate_missing_file_exit_1_as_every_command(runner, tmp_path):
     result = runner.invoke(cli, ["validate", str(tmp_path / "nope.ttl")])
-    assert result.exit_code == 2 and "no such file" in result.stderr
+    assert result.exit_code == 1 and result.stderr == f"Error: {tmp_path / 'nope.ttl'}: no such graph file (找不到文件). " \
+        "Check the path, or omit it to use the bundled graph.\n"
+    result = runner.invoke(cli, ["validate", "--shapes", str(tmp_path / "shapes.ttl")])
+    assert result.exit_code == 1 and "shapes.ttl: no such shapes file" in result.stderr
 
 
 def test_stats_shows_every_kind_with_both_names(runner, bundled_graph_path):

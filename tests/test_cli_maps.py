@@ -99,7 +99,7 @@ def test_empty_selection_says_so(runner, graph_file, tmp_path, monkeypatch):
 def test_help_has_a_real_example(runner):
     result = runner.invoke(cli, ["map", "--help"])
     assert result.exit_code == 0
-    assert "harbin-kg map --focus 哈职院 --depth 2 -o hvtc.html" in result.stdout
+    assert "harbin-kg map --focus 哈职院 --depth 2 -o build/hvtc.html" in result.stdout
 
 
 def test_read_only_folder_fails_clearly_even_as_root(runner, graph_file, tmp_path, monkeypatch):
@@ -146,7 +146,7 @@ def test_map_takes_the_selection_options_of_centrality_and_export(runner):
     shared = {"--projection", "-P", "--include-inferred", "--kind", "--year", "--scope", "--min-reliability"}
     assert shared <= names(cli.commands["map"])
     assert {"--projection", "--include-inferred", "--kind", "--year"} <= names(centrality)
-    assert "--layer" in names(cli.commands["map"])  # the old name still works
+    assert "--layer" not in names(cli.commands["map"])  # one name: --projection (the old one is rewritten)
 
 
 def test_stated_only_by_default_and_inferred_on_request(runner, tmp_path):

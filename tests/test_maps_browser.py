@@ -197,7 +197,7 @@ def test_kind_filter_hides_and_shows(open_map):
 
 def test_hostile_labels_show_as_text_and_never_run(open_map):
     G = nx.Graph()
-    for i, payload in enumerate(HOSTILE):
+    for _i, payload in enumerate(HOSTILE):
         G.add_node(payload, iri=payload, kind=payload, label_zh=payload, label_en=payload,
                    quotes=[payload])
     for a, b in zip(HOSTILE, HOSTILE[1:]):

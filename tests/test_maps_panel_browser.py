@@ -7,7 +7,6 @@ them), so the panel shows both kinds of evidence. Every test waits on page state
 
 import csv
 import io
-import json
 import re
 import shutil
 import struct

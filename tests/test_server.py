@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 import threading
 import time
 from pathlib import Path
@@ -398,6 +399,9 @@ def test_cli_serve_get_and_site(runner, tmp_path):
     result = runner.invoke(cli, ["serve", str(TINY), "--get", "/id/place/harbin"])
     assert result.exit_code == 0 and "哈尔滨市" in result.stdout
     result = runner.invoke(cli, ["site", str(TINY), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 0 and json.loads(result.stdout)["pages"] > 400
+    assert result.exit_code == 0 and result.stdout == ""
+    wrote = re.fullmatch(r"wrote (\S+): (\d+) pages; open (\S+) in a browser\n", result.stderr.splitlines(True)[-1])
+    assert wrote and wrote[1] == str(tmp_path / "out") and int(wrote[2]) > 400
+    assert wrote[3] == str(tmp_path / "out" / "index.html")
     help_text = runner.invoke(cli, ["serve", "--help"]).stdout
     assert "0.0.0.0" in help_text and "anyone" in help_text

@@ -54,6 +54,7 @@ def test_no_duplicate_triples(sample):
     assert len(store) == stats.triples
 
 
+@pytest.mark.slow  # SHACL over a 10k-triple synthetic graph
 def test_sample_conforms_to_the_shapes(sample):
     from rdflib import Graph
 
@@ -137,10 +138,10 @@ def test_consortia_are_skewed_but_capped():
 def test_labels_are_marked_synthetic(sample):
     store = sample[3]
     labels = [r["l"] for r in store.query(
-        f"SELECT ?l WHERE {{ <https://w3id.org/hrbvet/id/org/synth-school-00042> "
+        "SELECT ?l WHERE { <https://w3id.org/hrbvet/id/org/synth-school-00042> "
         "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l }")]
-    assert sorted(l.language for l in labels) == ["en", "zh"]
-    assert all("合成" in l.value or "Synthetic" in l.value for l in labels)
+    assert sorted(label.language for label in labels) == ["en", "zh"]
+    assert all("合成" in label.value or "Synthetic" in label.value for label in labels)
 
 
 @pytest.mark.parametrize("size", [0, -5, 1.5, "many", None, True, 100, MAX_TRIPLES + 1, 10**12])
@@ -154,6 +155,7 @@ def test_whole_numbers_in_other_types_are_accepted():
     assert check_size(20_000.0) == 20_000 and check_size(" 20000 ") == 20_000
 
 
+@pytest.mark.slow  # benchmark scale: 200k triples
 def test_streaming_keeps_memory_small():
     """200k triples (~40 MB of N-Triples) through a sink that keeps nothing: peak stays a few MB."""
 

@@ -123,6 +123,13 @@ class Group(click.Group):
             with formatter.section("Commands"):
                 formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in rows])
 
+    def resolve_command(self, ctx, args):
+        # Old option names keep working, with a note (harbin_kg/cli/vocabulary.py).
+        from .vocabulary import rename_options
+
+        name, command, rest = super().resolve_command(ctx, args)
+        return name, command, rename_options(name or "", rest, lambda message: click.echo(message, err=True))
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)

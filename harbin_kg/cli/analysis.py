@@ -6,8 +6,6 @@ parameters and seed — on stderr beside a table or CSV, inside the payload for 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from . import cli, echo_err, endpoint_option, graph_argument, names_graph, open_
 from ..centrality import MEASURES
 from ..errors import HarbinKGError
 from ..network import PROJECTIONS, RELATION_KINDS, RELIABILITY, SCOPES, STATED, STATUSES
+from .vocabulary import DEFAULT_SEED, MeasureChoice
 
 _FORMATS = ["table", "csv", "json"]
 
@@ -26,12 +25,13 @@ projection_option = click.option(
 inferred_option = click.option(
     "--include-inferred", is_flag=True,
     help="Also count facts inferred from context or photo captions (default: stated facts only).")
-seed_option = click.option("--seed", type=int, default=0, show_default=True,
+seed_option = click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
                            help="Seed for Louvain and sampled betweenness/closeness.")
 kind_option = click.option("--kind", "kinds", multiple=True, type=click.Choice(list(RELATION_KINDS)),
                            help="Only these relation kinds (repeatable).")
 year_option = click.option("--year", "years", multiple=True, type=int,
-                           help="Only relators dated in these years (repeatable; undated ones drop out).")
+                           help="Only facts (agreements, consortia, initiatives, pilots …) dated in these years "
+                                "(repeatable; undated facts drop out).")
 reliability_option = click.option(
     "--min-reliability", type=click.Choice(list(RELIABILITY)), default=None,
     help="Only cited facts with at least one page graded this reliable (low < medium < high); "
@@ -81,19 +81,31 @@ def _provenance(G, parameters: dict) -> dict:
 
 def _echo_provenance(prov: dict) -> None:
     spec = prov["spec"] or {}
+    seed = "" if prov["seed"] is None else f" · seed {prov['seed']}"
     echo_err(f"data version {prov['data_version']} · projection {prov['projection']} "
              f"(kinds {','.join(spec.get('kinds', [])) or '-'}; statuses {','.join(spec.get('statuses', []))}; "
              f"years {spec.get('years') or 'all'}; weighting {spec.get('weighting')}; "
-             f"min reliability {spec.get('min_reliability') or '-'}; scope {spec.get('scope') or 'all'}) · seed {prov['seed']}")
-    echo_err("parameters " + json.dumps(prov["parameters"], ensure_ascii=False, sort_keys=True))
+             f"min reliability {spec.get('min_reliability') or '-'}; scope {spec.get('scope') or 'all'}){seed}")
+    shown = {k: v for k, v in prov["parameters"].items() if k != "seed"}
+    if shown:
+        echo_err("parameters: " + "; ".join(f"{k.replace('_', ' ')} {_parameter(k, v)}" for k, v in sorted(shown.items())))
+
+
+def _parameter(name: str, value) -> str:
+    """A parameter as a person reads it (JSON keeps the raw value)."""
+    if value is None:
+        return "exact (every source)" if name == "path_samples" else "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ",".join(map(str, value)) or "-"
+    return str(value)
 
 
 def _csv(headers, rows) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buf.getvalue()
+    from ..formats import csv_text
+
+    return csv_text(headers, rows)
 
 
 def _fmt(value) -> str:
@@ -105,7 +117,7 @@ def _fmt(value) -> str:
 
 @cli.command()
 @graph_argument
-@click.option("--measure", "-m", type=click.Choice(list(MEASURES)), default="pagerank", show_default=True,
+@click.option("--measure", "-m", type=MeasureChoice(list(MEASURES)), default="pagerank", show_default=True,
               help="Which measure ranks the table.")
 @projection_option
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, help="Rows to show (0 = all).")
@@ -125,9 +137,10 @@ def _fmt(value) -> str:
 @backend_option
 @click.option("--save-rdf", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every measure as an analysis graph (.ttl or .trig) for SPARQL.")
+@click.option("--force", is_flag=True, help="Overwrite the --save-rdf file if it exists.")
 @endpoint_option
 def centrality(graph, measure, projection, top, fmt, entity, by_year, window, include_inferred, kinds, years,
-               min_reliability, scope, seed, backend, save_rdf, endpoint):
+               min_reliability, scope, seed, backend, save_rdf, force, endpoint):
     """Rank organisations by a centrality measure (中心性排名), with zh/en names.
 
     Measures: degree, weighted_degree, betweenness, closeness, eigenvector, pagerank,
@@ -145,6 +158,10 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, window, in
     from ..centrality import by_year as ranks_by_year
     from ..centrality import compute, explain, rank
 
+    if save_rdf:
+        from ..writing import check_output_path
+
+        check_output_path(save_rdf, force=force)  # before the work: a file there is not replaced silently
     path, store, G = _project(graph, projection, include_inferred, kinds, years, endpoint, min_reliability, scope)
     if entity:
         return _explain(path, G, entity, fmt, explain)
@@ -223,7 +240,7 @@ def _by_year(store, G, measure, projection, include_inferred, backend, seed, top
                            statuses=STATUSES if include_inferred else (STATED,), backend=backend, seed=seed,
                            window=window, min_reliability=min_reliability, scope=scope)
     if not result["years"]:
-        raise HarbinKGError(f"No dated relators in the {projection} projection: there is nothing to show by year.")
+        raise HarbinKGError(f"No dated facts in the {projection} projection: there is nothing to show by year.")
     last = result["years"][-1]
     final = result["ranks"][last]
     names = {n: (d.get("label_zh", n), d.get("label_en", n)) for n, d in G.nodes(data=True)}
@@ -250,7 +267,7 @@ def _by_year(store, G, measure, projection, include_inferred, backend, seed, top
         echo_err(f"{y}: cumulative {size['cumulative']['nodes']} nodes / {size['cumulative']['edges']} ties; "
                  f"window {max(years[0], y - window + 1)}–{y} {size['window']['nodes']} nodes / {size['window']['edges']} ties")
     if result["undated"]:
-        echo_err(f"{len(result['undated'])} undated relator(s) are left out of every year (未注明年份，不计入任何年份): "
+        echo_err(f"{len(result['undated'])} undated fact(s) are left out of every year (未注明年份，不计入任何年份): "
                  + "; ".join(f"{result['undated_labels'][r][0]} <{r.rsplit('/', 1)[-1]}>" for r in result["undated"]))
     headers = ["名称", "name"] + [f"{y} rank" for y in years]
     rows = [[names.get(v, (v, v))[0], names.get(v, (v, v))[1]]
@@ -339,8 +356,8 @@ def export(graph, fmt, output, projection, include_inferred, min_reliability, sc
     with " | " (GraphML cannot hold lists). CSV is UTF-8 with BOM.
 
     \b
-        harbin-kg export --format gexf -o partnership.gexf
-        harbin-kg export --format csv -o out/partnership.csv --include-inferred
+        harbin-kg export --format gexf -o build/partnership.gexf
+        harbin-kg export --format csv -o build/partnership.csv --include-inferred
     """
     from ..centrality import communities as find
     from ..centrality import compute

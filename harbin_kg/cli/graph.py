@@ -68,8 +68,8 @@ def validate(graph, shapes, warnings):
 
     验证图谱是否符合 SHACL 形状。
 
-    Exit status (as pySHACL): 0 conforms, 1 does not conform, 2 could not validate
-    (unreadable graph or shapes).
+    Exit status (as pySHACL): 0 conforms, 1 does not conform, 2 could not validate (a graph
+    or shapes file that cannot be parsed). A missing file exits 1, as in every command.
 
     \b
         harbin-kg validate
@@ -77,6 +77,10 @@ def validate(graph, shapes, warnings):
     """
     from ..validate import load_shapes, validate_graph
 
+    for given, what in ((graph, "graph"), (shapes, "shapes")):
+        if given is not None and not given.exists():  # exit 1, as every command (docs/cli-errors.md)
+            raise click.ClickException(f"{given}: no such {what} file (找不到文件). Check the path"
+                                       + (", or omit it to use the bundled graph." if what == "graph" else "."))
     try:
         path = resolve_graph_path(graph)
         data = load_rdflib(path)

@@ -8,8 +8,9 @@ import click
 from ..errors import HarbinKGError
 from . import cli, echo_err, endpoint_option, graph_argument, names_graph, open_source
 from .selection import describe, select, selection_options
+from .vocabulary import DEFAULT_SEED, MeasureChoice
 
-MEASURES = ["degree", "weighted-degree", "betweenness", "closeness", "pagerank", "eigenvector", "effective-size"]
+MEASURES = ["degree", "weighted_degree", "betweenness", "closeness", "pagerank", "eigenvector", "effective_size"]
 #: Projections where an organisation's partners are two steps away (organisation → fact → organisation).
 TWO_STEP = {"two-mode", "membership", "ecosystem"}
 
@@ -35,20 +36,20 @@ def _import_igraph_without_plotting() -> None:
 @graph_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write (one self-contained file, no other files).")
-@selection_options(default_projection="ecosystem", aliases=("--layer",))
+@selection_options(default_projection="ecosystem")
 @click.option("--focus", metavar="ENTITY", default=None,
               help="Open on the neighbourhood of ENTITY (highlighted): a name (哈职院), an English label, "
                    "a slug or an IRI. The whole selection stays in the page (double-click expands).")
 @click.option("--depth", type=click.IntRange(1, 3), default=None,
               help="With --focus: how many steps out [default: 2 where partners are two steps away "
                    "(ecosystem, two-mode, membership), else 1].")
-@click.option("--size-by", type=click.Choice(MEASURES), default="degree", show_default=True,
+@click.option("--size-by", type=MeasureChoice(MEASURES), default="degree", show_default=True,
               help="Node size (and label priority) grows with this centrality.")
 @click.option("--color-by", type=click.Choice(["kind", "community"]), default="kind", show_default=True,
               help="Colour nodes by kind (legend) or by Louvain community (seeded).")
 @click.option("--top", type=click.IntRange(1, None), default=None,
               help="Draw the N nodes with the highest --size-by score; fold the rest into one node per kind.")
-@click.option("--seed", type=int, default=7, show_default=True, help="Seed for layout and communities.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Seed for layout and communities.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the page when it opens (the page can switch).")
 @click.option("--title", default=None, help="Page heading [default: the projection's name].")
@@ -69,11 +70,11 @@ def map_command(graph, output, projection, include_inferred, kinds, years, scope
     URL fragment. The selection options mean what they mean for `centrality` and `export`.
 
     \b
-        harbin-kg map -o ecosystem.html
-        harbin-kg map --focus 哈职院 --depth 2 -o hvtc.html
-        harbin-kg map --include-inferred --year 2023 --year 2024 -o ties.html
-        harbin-kg map -P partnership --size-by betweenness --color-by community -o partners.html
-        harbin-kg map --endpoint http://127.0.0.1:7878/query -o remote.html
+        harbin-kg map -o build/ecosystem.html
+        harbin-kg map --focus 哈职院 --depth 2 -o build/hvtc.html
+        harbin-kg map --include-inferred --year 2023 --year 2024 -o build/ties.html
+        harbin-kg map -P partnership --size-by betweenness --color-by community -o build/partners.html
+        harbin-kg map --endpoint http://127.0.0.1:7878/query -o build/remote.html
     """
     from ..labels import label, resolve_entity
     from ..maps import map_details, measure_scores, render_map

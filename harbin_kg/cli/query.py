@@ -9,6 +9,7 @@ import click
 
 from . import UsageExit, cli, echo_err, endpoint_option, open_source
 from ..errors import DataError, QueryTimeout
+from .vocabulary import DEFAULT_TIMEOUT
 
 _GRAPH_SUFFIXES = (".ttl", ".nt")
 
@@ -105,7 +106,7 @@ def _list_queries() -> None:
               default=None, help="Output format [default: table; turtle for CONSTRUCT/DESCRIBE].")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="SPARQL engine: embedded pyoxigraph (fast) or rdflib's own.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
               help="Stop the query after SECONDS (0 = no limit).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the labels shown for IRIs (falls back zh → en → local name).")

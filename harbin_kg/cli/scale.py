@@ -5,12 +5,13 @@ from pathlib import Path
 import click
 
 from . import cli, echo_err, graph_argument, resolve_graph_path
+from .vocabulary import DEFAULT_SEED, DEFAULT_TIMEOUT
 
 
 @cli.command()
 @click.option("--triples", "-n", required=True, type=int,
               help="About how many triples to write (5,000 to 100,000,000).")
-@click.option("--seed", "-s", default=0, show_default=True, type=int,
+@click.option("--seed", "-s", default=DEFAULT_SEED, show_default=True, type=int,
               help="Random seed: the same seed and size give a byte-identical file.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Graph file to write (.nt or .ttl; N-Triples, which is also Turtle). The synthetic "
@@ -53,7 +54,7 @@ def synth(triples, seed, output, force, quiet):
               help="The store has no SPARQL Update: replace each graph with PUT (not atomic across graphs).")
 @click.option("--layer", "layers", multiple=True, type=click.Choice(["ontology", "facts", "quotes", "derived"]),
               help="Publish only this layer (repeatable) [default: all four].")
-@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Seconds allowed to connect and for each read.")
 def publish(graph, store_url, query_url, update_url, no_update, layers, timeout):
     """Load GRAPH into a SPARQL 1.1 store, one named graph per layer, counts verified.

@@ -32,7 +32,8 @@ def selection_options(*, default_projection: str = "partnership", aliases: tuple
         click.option("--kind", "kinds", multiple=True, type=click.Choice(list(RELATION_KINDS)),
                      help="Only these relation kinds (repeatable)."),
         click.option("--year", "years", multiple=True, type=int,
-                     help="Only relators dated in these years (repeatable; undated ones drop out)."),
+                     help="Only facts (agreements, consortia, initiatives, pilots …) dated in these years "
+                          "(repeatable; undated facts drop out)."),
         click.option("--scope", type=click.Choice(SCOPE_CHOICES), default="all", show_default=True,
                      help="harbin: only organisations of the Harbin ecosystem (hv:inHarbinEcosystem)."),
         click.option("--min-reliability", type=click.Choice(RELIABILITY_CHOICES), default=None,

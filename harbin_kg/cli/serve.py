@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import signal
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import cli, echo_err, graph_argument, resolve_graph_path
+from .vocabulary import DEFAULT_TIMEOUT
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -21,9 +21,9 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
               help="Address to listen on. The default, 127.0.0.1, answers only this computer. "
                    "Use 0.0.0.0 to listen on every network interface: then anyone who can reach this "
                    "machine on the network can query the graph and read its pages.")
-@click.option("-p", "--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0 picks a free one).")
-@click.option("--timeout", default=15.0, show_default=True, type=click.FloatRange(min=0.1),
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a query may run before its worker process is killed (answer 504).")
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
               help="Rows (or triples) per answer; longer answers are cut and marked X-Harbin-KG-Truncated: true.")
@@ -41,7 +41,7 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
                    "store; an unknown name is an empty graph; nothing is ever fetched).")
 @click.option("--per-client", default=2, show_default=True, type=click.IntRange(1, 100),
               help="Queries one client (an IPv4 address, or an IPv6 /64) may have running or waiting; more: 429.")
-@click.option("--client-budget", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+@click.option("--client-budget", default=2 * DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds of query time a client may use at once (a token bucket; a stopped query costs the "
                    "whole --timeout). Empty: 429 + Retry-After.")
 @click.option("--client-rate", default=0.5, show_default=True, type=click.FloatRange(min=0.001),
@@ -169,7 +169,7 @@ def site(graph, out_dir):
     reader never sees half a site.
 
     \b
-        harbin-kg site -o public/
+        harbin-kg site -o build/site/
         harbin-kg site build/harbin.ttl -o /tmp/harbin-site && xdg-open /tmp/harbin-site/index.html
     """
     from ..pages import write_site
@@ -177,5 +177,4 @@ def site(graph, out_dir):
 
     path = resolve_graph_path(graph)
     count = write_site(load_store(path), out_dir, progress=echo_err)
-    click.echo(json.dumps({"pages": count, "output": str(out_dir), "index": str(out_dir / "index.html")},
-                          ensure_ascii=False))
+    echo_err(f"wrote {out_dir}: {count} pages; open {out_dir / 'index.html'} in a browser")

@@ -293,7 +293,7 @@ def render_map(
     size_by: Mapping | None = None,
     color_by: Literal["kind", "community"] = "kind",
     communities=None,
-    seed: int = 7,
+    seed: int = 0,
     lang: Literal["zh", "en"] = "zh",
     layout: Literal["physics", "fixed"] | None = None,
     aliases: Mapping[str, Iterable[str]] | None = None,

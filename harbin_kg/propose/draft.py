@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rdflib import URIRef
 
 from ..labels import curie
 from ..namespaces import ID
@@ -440,7 +439,7 @@ def source_turtle(source: SourceInfo, text: str, sha256: str) -> str:
             + (f"  dcterms:issued {_date_literal(source.published)} ;\n" if source.published else "")
             + (f"  hv:readOn \"{source.read_on}\"^^xsd:date ;\n" if source.read_on else "")
             + "  # hv:sourceType srctype:… ; hv:reliability grade:… ;  (grade the page)\n"
-            f"  hv:assertionStatus proposal:proposed .\n")
+            "  hv:assertionStatus proposal:proposed .\n")
 
 
 def _date_literal(value: str) -> str:
