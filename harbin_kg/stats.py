@@ -185,7 +185,7 @@ def _years(store, query: str) -> list[int | None]:
 
 def coverage(source: "Path | ox.Store") -> Coverage:
     """Counts of sources (by type), organisations, named ties and dated figures, by year."""
-    store = source if isinstance(source, ox.Store) else load_store(Path(source))
+    store = source if isinstance(source, ox.Store) else open_store(Path(source))
     types = []
     for r in store.query(_BY_SOURCE_TYPE):
         code = r["type"].value
