@@ -188,6 +188,8 @@ def _template(text: str, names: frozenset) -> tuple | None:
         if kind == "other" and not token.strip() or kind == "opaque" and token.startswith("#"):
             continue  # white space and comments do not separate AS from its variable
         previous = "" if kind != "other" else token.strip()
+    if selects > 1:
+        return None  # a subquery may project the variable too: (term AS ?v) twice does not parse
     if form == "SELECT" and (star or any(name not in projected for name in terms)):
         return None  # SELECT * would lose the column; an unprojected parameter is an error
     joined: list = []

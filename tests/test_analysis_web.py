@@ -99,7 +99,7 @@ def test_cli_by_year_tables_and_json(runner, web_graph_path):
     cumulative, windowed = result.stdout.split("Windowed 滑动窗口")
     assert cumulative.splitlines()[0].split()[-6:] == ["2019", "rank", "2021", "rank", "2023", "rank"]
     assert "2 year(s) ending each year" in windowed
-    assert "undated relator(s) are left out of every year" in result.stderr
+    assert "undated fact(s) are left out of every year" in result.stderr
     assert "样例职业学院与样例甲科技合作（未注明年份，测试样例）" in result.stderr
     assert "2021: cumulative 3 nodes / 2 ties; window 2020–2021 2 nodes / 1 ties" in result.stderr
     payload = json.loads(runner.invoke(cli, ["centrality", str(web_graph_path), "--by-year", "--format", "json"]).stdout)

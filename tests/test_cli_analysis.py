@@ -55,7 +55,8 @@ def test_communities_and_by_year_csv_use_the_same_writer(runner):
     communities = run(runner, "communities", FIXTURE, "--runs", "2", "--format", "csv").stdout_bytes.decode()
     assert communities.startswith("\ufeffcommunity,size,stability,成员,members\r\n")
     by_year = run(runner, "centrality", FIXTURE, "--by-year", "--measure", "degree", "--format", "csv").stdout_bytes.decode()
-    assert by_year.startswith("\ufeff名称,name,2023 rank,2024 rank,iri\r\n")
+    # the cumulative ranks, then the moving window's, each year a column
+    assert by_year.startswith("\ufeff名称,name,2023 rank,2024 rank,2023 window rank,2024 window rank,iri\r\n")
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_guarded():

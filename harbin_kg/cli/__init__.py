@@ -60,7 +60,8 @@ COMMANDS = {
     "query": ("query", "Ask the graph a read-only SPARQL question; print the answer."),
     "serve": ("serve", "Serve GRAPH as a read-only SPARQL 1.1 endpoint, with a query page and entity pages."),
     "site": ("serve", "Write the entity pages of GRAPH as a static website that needs no server."),
-    "stats": ("graph", "Count what GRAPH holds: entities per class, facts per kind, sources, quotes."),
+    "stats": ("graph", "Count what GRAPH holds: entities per class, facts per kind, sources by type and by year, "
+                       "organisations, named ties with both parties, dated figures, quotes."),
     "synth": ("scale", "Generate a synthetic VET ecosystem that follows the ontology and passes the shapes."),
     "validate": ("graph", "Validate GRAPH against the SHACL shapes; print a bilingual report."),
 }
