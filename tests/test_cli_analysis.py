@@ -178,3 +178,14 @@ def test_pathways_bad_stage_and_no_route(runner):
 def test_help_has_a_real_example(runner, command, example):
     result = run(runner, command, "--help")
     assert result.exit_code == 0 and example in result.stdout
+
+
+def test_explain_shows_each_citation_once(runner, bundled_graph_path):
+    # The 省教育厅–龙江森工 cooperation is cited on the fact and on each party's part from the same
+    # paragraph with the same key phrase: the reader sees that citation once per fact.
+    result = run(runner, "centrality", str(bundled_graph_path), "--explain", "中国龙江森林工业集团有限公司")
+    assert result.exit_code == 0, result.stderr
+    block = result.stdout.split("via 省教育厅与龙江森工集团战略合作")[1].split("  — ")[0]
+    cited = [line.strip() for line in block.splitlines() if "cited 引用" in line]
+    assert cited and len(cited) == len(set(cited))
+    assert any("daydaynews.cc, para 3: Longjiang Forest Engineering Group" in line for line in cited)

@@ -225,9 +225,11 @@ def _explain(path, G, entity, fmt, explain):
             lines.append(f"      via {fact['label_zh']} [{fact.get('relation')}{extra}; "
                          f"{fact.get('n_parties')} parties → +{1 / max((fact.get('n_parties') or 2) - 1, 1):.3g}] "
                          f"<{fact['relator']}>")
-            for quote in fact.get("quotes", []):
+            # one line per distinct text: a page cited for the fact and for a party's part in it
+            # with the same paragraph and key phrase reads the same, and is shown once
+            for quote in dict.fromkeys(fact.get("quotes", [])):
                 lines.append(f"        “{quote}”".replace("\n", "⏎"))
-            for citation in fact.get("citations", []):
+            for citation in dict.fromkeys(fact.get("citations", [])):
                 lines.append(f"        cited 引用: {citation}".replace("\n", "⏎"))
     if not result["ties"]:
         lines.append("  no partners in this projection: every score is its isolate value (0).")
