@@ -278,13 +278,26 @@ class Site:
         parts.append("</body></html>\n")
         return "".join(parts)
 
-    def query_page(self, text: str = "") -> str:
-        """The editor page; its script is /static/query.js; examples ride in a JSON data block."""
+    def query_page(self, text: str = "", *, example: str = "") -> str:
+        """The editor page; its script is /static/query.js; examples ride in a JSON data block.
+
+        A bundled query with parameters gets a field per parameter (names as the command line takes
+        them: 哈职院 works) and runs through ``/queries/NAME``; the page opens on ``example`` or, with
+        neither a query nor an example, on :data:`FIRST_EXAMPLE`, which answers without parameters."""
         examples = _examples()
-        data = json.dumps(examples, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        names = [e["name"] for e in examples]
+        if not text and example not in names:
+            example = FIRST_EXAMPLE if FIRST_EXAMPLE in names else ""
+        if example in names and not text:
+            text = examples[names.index(example)]["text"]
+        elif text:
+            example = ""  # a shared query text wins over an example name
         if not text:
-            text = examples[0]["text"] if examples else "SELECT ?s ?label WHERE { ?s skos:prefLabel ?label } LIMIT 20"
-        options = "".join(f'<option value="{i}">{_e(e["title_zh"])} · {_e(e["title_en"])}</option>'
+            text = "SELECT ?s ?label WHERE { ?s skos:prefLabel ?label } LIMIT 20"
+        data = json.dumps({"examples": examples, "selected": example}, ensure_ascii=False)
+        data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        options = "".join(f'<option value="{i}"{" selected" if e["name"] == example else ""}>'
+                          f'{_e(e["title_zh"])} · {_e(e["title_en"])}{" …" if e["params"] else ""}</option>'
                           for i, e in enumerate(examples))
         prefixes = " ".join(sorted(PREFIXES))
         return (self._head("哈尔滨职业教育知识图谱 SPARQL", "/static/style.css")
@@ -293,6 +306,8 @@ class Site:
                 + f'预声明前缀 Predeclared prefixes: <code>{_e(prefixes)}</code></p></header>'
                 + '<form id="query-form" method="get" action="/"><p><label>示例 Examples: <select id="examples">'
                 + f'<option value="">—</option>{options}</select></label></p>'
+                + '<fieldset id="params" hidden><legend>参数 Parameters</legend><div id="param-fields"></div>'
+                + '<p class="hint">名称、简称或 IRI 均可 A name, an abbreviation or an IRI (哈职院, 省教育厅 …)</p></fieldset>'
                 + f'<textarea id="query" name="query" rows="14" spellcheck="false">{_e(text)}</textarea>'
                 + '<p><button type="submit" id="run">运行 Run</button> '
                 + '<label><input type="radio" name="lang" value="zh" checked> 中文</label> '
@@ -304,12 +319,18 @@ class Site:
                 + '<script src="/static/query.js"></script></body></html>\n')
 
 
+# The query page opens on a research question that needs no parameter: who agreed with whom, when.
+FIRST_EXAMPLE = "agreements"
+
+
 def _examples() -> list[dict]:
-    """The bundled research queries (harbin_kg/queries/*.rq) with their zh/en titles."""
+    """The bundled research queries (harbin_kg/queries/*.rq) with their zh/en titles and parameters."""
     try:
         from .library import library
 
-        found = [{"name": q.name, "title_zh": q.title_zh or q.name, "title_en": q.title_en or q.name, "text": q.text}
+        found = [{"name": q.name, "title_zh": q.title_zh or q.name, "title_en": q.title_en or q.name, "text": q.text,
+                  "params": [{"name": p.name, "kind": p.kind, "optional": p.optional, "description": p.description,
+                              "example": dict(q.example).get(p.name, "")} for p in q.params]}
                  for q in library().values()]
     except Exception:  # the library is another module's; a broken .rq must not take the page down
         import logging
@@ -317,9 +338,9 @@ def _examples() -> list[dict]:
         logging.getLogger("harbin_kg.server").exception("could not load the bundled queries")
         found = []
     return found or [
-        {"name": "labels", "title_zh": "实体及其名称", "title_en": "Entities and their names",
+        {"name": "labels", "title_zh": "实体及其名称", "title_en": "Entities and their names", "params": [],
          "text": "SELECT ?entity ?label WHERE {\n  ?entity skos:prefLabel ?label .\n  FILTER(LANG(?label) = \"zh\")\n}\nORDER BY ?entity\nLIMIT 100"},
-        {"name": "types", "title_zh": "各类实体数量", "title_en": "Entities per type",
+        {"name": "types", "title_zh": "各类实体数量", "title_en": "Entities per type", "params": [],
          "text": "SELECT ?type (COUNT(?s) AS ?n) WHERE {\n  ?s a ?type .\n}\nGROUP BY ?type\nORDER BY DESC(?n)"},
     ]
 

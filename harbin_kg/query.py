@@ -259,6 +259,25 @@ def _iri(value: str, name: str) -> URIRef:
     return URIRef(text)
 
 
+def bound_text(query: NamedQuery, params: Mapping[str, object], loaded: LoadedGraph) -> str:
+    """The query's text with its parameters written in as terms (:func:`harbin_kg.inline.inline`),
+    for a client that can only send text, such as the endpoint's query page.
+
+    Values are resolved and checked exactly as :func:`run_query` does (``哈职院`` finds the college);
+    a query the rewrite cannot bind safely is refused, never run with the variable left free.
+    """
+    from .inline import inline
+
+    bindings = bind_params(query, params, loaded)
+    if not bindings:
+        return query.text
+    text = inline(query.text, bindings)
+    if text is None:
+        raise QueryError(f"The query {query.name or ''} cannot take its parameters as written terms "
+                         f"(参数无法写入查询); run it with `harbin-kg query` instead.")
+    return text
+
+
 def run_query(graph, query: str | NamedQuery, params: Mapping[str, object] | None = None, *,
               engine: Engine = "oxigraph", timeout: float | None = DEFAULT_TIMEOUT,
               limit: int = DEFAULT_LIMIT) -> QueryResult:

@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
-from .errors import ForbiddenQuery, QueryError
+from .errors import ForbiddenQuery, QueryError, UnknownEntity
 from .server_limits import ClientLimiter, Fairness, TooMany, client_of
 from .server_workers import (GRAPH_FORMATS, SELECT_FORMATS, Cancelled, Job, Overloaded, Preempted, WorkerDied,
                              WorkerPool, WorkerTimeout)
@@ -138,6 +138,7 @@ class HarbinApp:
                  dataset_params: str = "local", retry_after: int = 5, fairness: Fairness | None = None,
                  spares: int = 0):
         from . import pages
+        from .query import LoadedGraph
         from .store import load_store
 
         if dataset_params not in ("local", "refuse"):
@@ -147,6 +148,7 @@ class HarbinApp:
         self.dataset_params, self.retry_after = dataset_params, retry_after
         self.store = load_store(self.graph_path)  # for entity pages; queries never run here
         self.site = pages.Site(self.store)
+        self.loaded = LoadedGraph("oxigraph", store=self.store)  # names for the bundled queries' parameters
         self.fairness = fairness
         self.limiter = ClientLimiter(fairness) if fairness else None
         self.pool = WorkerPool(self.graph_path, size=workers, queue=workers if queue is None else queue,
@@ -205,12 +207,17 @@ class HarbinApp:
                          ("Access-Control-Max-Age", "600")], b""
         if path in ("/sparql", "/sparql/"):
             return self.sparql(environ, method)
+        if path.startswith("/queries/") and method in ("GET", "HEAD"):
+            return self.bundled(environ, path[len("/queries/"):])
         if method not in ("GET", "HEAD") and not (path == "/labels" and method == "POST"):
             raise HTTPError(405, f"{method} is not allowed here; this server is read-only.",
                             [("Allow", "GET, HEAD, OPTIONS")])
         if path == "/":
-            text = self._single(parse_qs(environ.get("QUERY_STRING", "")), "query", required=False) or ""
-            return 200, [("Content-Type", "text/html; charset=utf-8")], self.site.query_page(text).encode("utf-8")
+            form = parse_qs(environ.get("QUERY_STRING", ""))
+            text = self._single(form, "query", required=False) or ""
+            example = self._single(form, "example", required=False) or ""
+            page = self.site.query_page(text, example=example)
+            return 200, [("Content-Type", "text/html; charset=utf-8")], page.encode("utf-8")
         if path == "/entities":
             return 200, [("Content-Type", "text/html; charset=utf-8")], self.site.index_page(self.site.server_link).encode("utf-8")
         if path.startswith("/id/"):
@@ -383,6 +390,36 @@ class HarbinApp:
             return 0
         self.limiter.release(client, seconds)
         return self.limiter.retry_after(client)
+
+    def bundled(self, environ, name: str):
+        """``/queries/NAME?param=value…``: a bundled query with its parameters, named the way the
+        command line names them (``org=哈职院``), bound as terms, then run like any /sparql query."""
+        from .library import named_query
+        from .query import bound_text
+
+        params = self._parse_form(environ.get("QUERY_STRING", ""), "query string")
+        try:
+            query = named_query(name)
+        except QueryError as error:
+            raise HTTPError(404, str(error)) from None
+        values = {}
+        for key in params:
+            if key != "format":
+                value = self._single(params, key).strip()
+                if value:  # an empty field of the query page means "not given"
+                    values[key] = value
+        missing = [p for p in query.params if not p.optional and p.name not in values]
+        if missing:
+            first = missing[0]
+            example = dict(query.example).get(first.name, "VALUE")
+            raise HTTPError(400, f'The query {name} needs the parameter "{first.name}" (缺少参数 {first.name}): '
+                                 f"{first.description or first.kind}. Add ?{first.name}={example} to the URL, "
+                                 f"or fill in its field on the query page.")
+        try:
+            text = bound_text(query, values, self.loaded)
+        except (QueryError, UnknownEntity) as error:
+            raise HTTPError(400, str(error)) from None
+        return self.run(environ, {"format": params.get("format", [])}, text)
 
     def service_description(self, environ):
         host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '')}"

@@ -261,7 +261,7 @@ def test_more_clients_than_the_limit_get_503_with_retry_after():
 
 
 def test_a_bug_is_a_logged_500_not_a_400(app, monkeypatch, caplog):
-    def broken(text=""):
+    def broken(text="", **options):
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr(app.site, "query_page", broken)
@@ -343,8 +343,65 @@ def test_query_page_is_offline_and_escapes_the_shared_query(app):
     assert '<script src="/static/query.js">' in page
     assert call_app(app, "GET", "/static/query.js")[0] == 200
     assert call_app(app, "GET", "/static/style.css")[0] == 200
-    examples = json.loads(page.split('id="examples-data">')[1].split("</script>")[0])
+    examples = json.loads(page.split('id="examples-data">')[1].split("</script>")[0])["examples"]
     assert examples and all(e["title_zh"] and e["title_en"] and e["text"] for e in examples)
+
+
+COLLEGE = "https://w3id.org/hrbvet/id/org/harbin-vocational-technical-college"
+
+
+def test_bundled_query_takes_names_as_the_command_line_does(app):
+    status, headers, body = call_app(app, "GET", "/queries/about?entity=" + quote("哈职院"),
+                                     headers={"Accept": "application/sparql-results+json"})
+    assert status == 200 and headers["Content-Type"] == "application/sparql-results+json"
+    rows = json.loads(body)["results"]["bindings"]
+    assert {r["entity"]["value"] for r in rows} == {COLLEGE}
+    said = {(r["direction"]["value"], r["predicate"]["value"], r["value"]["value"]) for r in rows}
+    assert ("→", "http://www.w3.org/2004/02/skos/core#altLabel", "哈职院") in said
+    assert ("←", "https://w3id.org/hrbvet/ont#party",
+            "https://w3id.org/hrbvet/id/agreement/2024-chanjiao-ronghe-strategic-framework") in said
+    # the same rows as the IRI itself, and as CSV for the download link
+    by_iri = json.loads(call_app(app, "GET", "/queries/about?entity=" + quote(COLLEGE))[2])["results"]["bindings"]
+    assert sorted(map(json.dumps, by_iri)) == sorted(map(json.dumps, rows))
+    status, headers, body = call_app(app, "GET", "/queries/about?format=csv&entity=" + quote("哈职院"))
+    assert status == 200 and headers["Content-Type"].startswith("text/csv") and COLLEGE in body.decode("utf-8")
+
+
+@pytest.mark.parametrize("path, status, words", [
+    ("/queries/about", 400, ['needs the parameter "entity"', "缺少参数", "?entity=哈职院"]),
+    ("/queries/about?entity=", 400, ['needs the parameter "entity"']),
+    ("/queries/about?entity=" + quote("不存在的学校"), 400, ["没有名为", "不存在的学校"]),
+    ("/queries/about?entity=" + quote("> } SELECT * { ?s ?p ?o"), 400, ["No entity is called"]),
+    ("/queries/about?entity=" + quote("哈职院") + "&entty=x", 400, ['no parameter "entty"', "Did you mean: entity"]),
+    ("/queries/partners-off", 404, ['no bundled query called "partners-off"', "partners-of"]),
+    ("/queries/about?entity=a&entity=b", 400, ["send exactly one"]),
+])
+def test_bundled_query_refusals_say_what_to_do(app, path, status, words):
+    message = assert_error(call_app(app, "GET", path), status)
+    for word in words:
+        assert word in message
+
+
+def test_query_page_offers_fields_for_parameters_and_opens_on_a_question(app):
+    def page_data(path):
+        page = call_app(app, "GET", path)[2].decode()
+        return page, json.loads(page.split('id="examples-data">')[1].split("</script>")[0])
+
+    page, data = page_data("/")
+    assert data["selected"] == "agreements"  # answers without any parameter
+    chosen = {e["name"]: e for e in data["examples"]}
+    assert chosen["agreements"]["params"] == [] and "hv:Agreement" in page.split("<textarea")[1]
+    assert chosen["partners-of"]["params"] == [{"name": "org", "kind": "entity", "optional": False,
+                                                "description": chosen["partners-of"]["params"][0]["description"],
+                                                "example": "省教育厅"}]
+    assert chosen["by-place"]["params"][0]["optional"] is True
+    page, data = page_data("/?example=partners-of&org=" + quote("哈职院"))
+    assert data["selected"] == "partners-of" and "hv:relator ?via ; hv:agent ?org" in page
+    assert '<fieldset id="params" hidden>' in page and "<option value=" in page
+    _, data = page_data("/?query=" + quote("ASK {}") + "&example=partners-of")
+    assert data["selected"] == ""  # a shared query text wins
+    _, data = page_data("/?example=" + quote("</script><script>alert(1)</script>"))
+    assert data["selected"] == "agreements"
 
 
 def test_labels_endpoint(app):

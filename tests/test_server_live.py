@@ -325,3 +325,45 @@ def test_hostile_labels_do_not_run_in_chromium(server, tmp_path):
             assert page.evaluate("document.body.dataset.xss") is None and dialogs == []
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_query_page_fills_parameters_and_shares_them(server):
+    """A bundled query waits for its required field, takes 哈职院 as the CLI does, and the share
+    link carries the example and its parameter."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("no /usr/bin/chromium")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page()
+            page.goto(f"{server.url}/")
+            assert page.eval_on_selector("#examples", "s => s.options[s.selectedIndex].text").startswith("各项协议")
+            assert page.is_hidden("#params") and page.is_enabled("#run")
+            index = page.evaluate("JSON.parse(document.getElementById('examples-data').textContent)"
+                                  ".examples.findIndex(e => e.name === 'about')")
+            page.select_option("#examples", str(index))
+            assert page.is_visible("#param-entity") and page.is_disabled("#run")
+            assert "entity" in page.inner_text("#status") and "Fill in" in page.inner_text("#status")
+            page.fill("#param-entity", "哈职院")
+            assert page.is_enabled("#run")
+            page.click("#run")
+            page.wait_for_selector("#results table")
+            assert "哈职院" in page.inner_text("#results") and "行 rows" in page.inner_text("#status")
+            shared = page.get_attribute("#share", "href")
+            assert shared == "?example=about&entity=" + quote("哈职院")
+            assert page.get_attribute("#download", "href") == "/queries/about?entity=" + quote("哈职院") + "&format=csv"
+            # the shared link opens the same question and answers it at once
+            page.goto(f"{server.url}/{shared}")
+            page.wait_for_selector("#results table")
+            assert page.input_value("#param-entity") == "哈职院" and "哈职院" in page.inner_text("#results")
+            # an edited text runs as SPARQL: the fields go, the share link carries the text
+            page.fill("#query", "SELECT ?l { <org/harbin-vocational-technical-college> skos:altLabel ?l }")
+            assert page.is_hidden("#params") and page.get_attribute("#share", "href").startswith("?query=SELECT")
+            page.click("#run")
+            page.wait_for_function("document.querySelectorAll('#results td').length === 1")
+            assert page.inner_text("#results td") == "哈职院 @zh"
+        finally:
+            browser.close()

@@ -10,7 +10,12 @@
   var results = document.getElementById("results");
   var share = document.getElementById("share");
   var download = document.getElementById("download");
-  var examples = JSON.parse(document.getElementById("examples-data").textContent || "[]");
+  var runButton = document.getElementById("run");
+  var paramBox = document.getElementById("params");
+  var paramFields = document.getElementById("param-fields");
+  var data = JSON.parse(document.getElementById("examples-data").textContent || "{}");
+  var examples = data.examples || [];
+  var current = null;   // the chosen bundled query, while the editor holds its text unchanged
   var last = null;      // last SPARQL JSON result
   var labels = {};      // IRI -> {zh: ..., en: ...}
 
@@ -24,10 +29,90 @@
     statusBox.className = isError ? "error" : "";
   }
 
+  // A bundled query runs through /queries/NAME with its parameters, so names are looked up the
+  // way the command line looks them up (哈职院 finds the college); edited text runs as SPARQL.
+  function bundled() {
+    return current && editor.value.trim() === current.text.trim() ? current : null;
+  }
+
+  function paramValues() {
+    var values = [];
+    paramFields.querySelectorAll("input").forEach(function (input) {
+      if (input.value.trim()) { values.push([input.name, input.value.trim()]); }
+    });
+    return values;
+  }
+
+  function paramQuery(extra) {
+    var parts = paramValues().map(function (pair) {
+      return encodeURIComponent(pair[0]) + "=" + encodeURIComponent(pair[1]);
+    });
+    return parts.concat(extra || []).join("&");
+  }
+
+  function missing() {
+    var chosen = bundled();
+    if (!chosen) { return []; }
+    var given = {};
+    paramValues().forEach(function (pair) { given[pair[0]] = true; });
+    return chosen.params.filter(function (p) { return !p.optional && !given[p.name]; });
+  }
+
   function updateLinks() {
-    var q = encodeURIComponent(editor.value);
-    share.href = "?query=" + q;
-    download.href = "/sparql?format=csv&query=" + q;
+    var chosen = bundled();
+    paramBox.hidden = !(chosen && chosen.params.length);
+    if (chosen) {
+      var rest = paramQuery();
+      share.href = "?example=" + encodeURIComponent(chosen.name) + (rest ? "&" + rest : "");
+      download.href = "/queries/" + encodeURIComponent(chosen.name) + "?" + paramQuery(["format=csv"]);
+    } else {
+      var q = encodeURIComponent(editor.value);
+      share.href = "?query=" + q;
+      download.href = "/sparql?format=csv&query=" + q;
+    }
+    var needed = missing();
+    runButton.disabled = needed.length > 0;
+    if (needed.length) {
+      setStatus("请填写参数 Fill in: " + needed.map(function (p) { return p.name; }).join(", "), false);
+    } else if (statusBox.dataset.waiting) {
+      setStatus("", false);
+    }
+    statusBox.dataset.waiting = needed.length ? "1" : "";
+  }
+
+  function showParams(chosen, given) {
+    paramFields.textContent = "";
+    (chosen ? chosen.params : []).forEach(function (p) {
+      var row = document.createElement("p");
+      var label = document.createElement("label");
+      var name = document.createElement("code");
+      name.textContent = p.name;
+      label.appendChild(name);
+      label.appendChild(document.createTextNode(" " + (p.optional ? "（可选 optional）" : "（必填 required）") + " "));
+      var input = document.createElement("input");
+      input.type = "text";
+      input.name = p.name;
+      input.id = "param-" + p.name;
+      input.placeholder = p.example ? "e.g. " + p.example : p.kind;
+      input.value = (given && given[p.name]) || "";
+      input.addEventListener("input", updateLinks);
+      label.appendChild(input);
+      row.appendChild(label);
+      if (p.description) {
+        var note = document.createElement("span");
+        note.className = "hint";
+        note.textContent = " " + p.description;
+        row.appendChild(note);
+      }
+      paramFields.appendChild(row);
+    });
+  }
+
+  function choose(chosen, given) {
+    current = chosen || null;
+    if (current) { editor.value = current.text; }
+    showParams(current, given);
+    updateLinks();
   }
 
   function labelOf(iri) {
@@ -122,15 +207,21 @@
   function run(event) {
     if (event) { event.preventDefault(); }
     updateLinks();
-    history.replaceState(null, "", "?query=" + encodeURIComponent(editor.value));
+    if (runButton.disabled) { return; }
+    history.replaceState(null, "", share.getAttribute("href"));
     setStatus("运行中 running …", false);
     var started = Date.now();
-    fetch("/sparql", {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded",
-                 "Accept": "application/sparql-results+json" },
-      body: "query=" + encodeURIComponent(editor.value)
-    }).then(function (response) {
+    var chosen = bundled();
+    var request = chosen
+      ? fetch("/queries/" + encodeURIComponent(chosen.name) + "?" + paramQuery(),
+              { headers: { "Accept": "application/sparql-results+json" } })
+      : fetch("/sparql", {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded",
+                     "Accept": "application/sparql-results+json" },
+          body: "query=" + encodeURIComponent(editor.value)
+        });
+    request.then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
     }).then(function (answer) {
       if (!answer.ok) {
@@ -152,8 +243,7 @@
   }
 
   select.addEventListener("change", function () {
-    var chosen = examples[Number(select.value)];
-    if (chosen) { editor.value = chosen.text; updateLinks(); }
+    choose(select.value === "" ? null : examples[Number(select.value)], null);
   });
   document.querySelectorAll('input[name="lang"]').forEach(function (radio) {
     radio.addEventListener("change", render);
@@ -163,6 +253,10 @@
     if ((event.ctrlKey || event.metaKey) && event.key === "Enter") { run(event); }
   });
   form.addEventListener("submit", run);
-  updateLinks();
-  if (new URLSearchParams(location.search).has("query")) { run(); }
+  var search = new URLSearchParams(location.search);
+  var given = {};
+  search.forEach(function (value, key) { given[key] = value; });
+  var opened = examples.filter(function (e) { return e.name === data.selected; })[0];
+  choose(opened, given);
+  if (search.has("query") || (search.has("example") && opened && !missing().length)) { run(); }
 })();
