@@ -3,7 +3,12 @@
 Only :mod:`harbin_kg.cli` turns them into exit codes; the library never prints or exits.
 """
 
+import difflib
+from collections.abc import Iterable
+
 __all__ = [
+    "close_matches",
+    "did_you_mean",
     "HarbinKGError",
     "DataError",
     "QueryError",
@@ -62,3 +67,24 @@ class OutOfMemory(HarbinKGError):
 class EngineCrash(HarbinKGError):
     """The SPARQL engine or an RDF parser died (a crash in compiled code, not an error in the input
     we could name); exit status 4 on the command line. Worth reporting with the input that did it."""
+
+
+def close_matches(word: str, choices: Iterable[str], *, n: int = 5, cutoff: float = 0.5,
+                  contained: int | None = 0) -> list[str]:
+    """Choices close to ``word``, for a "did you mean" hint: difflib's best ``n``, then up to
+    ``contained`` (None: all) choices that hold ``word`` or are held in it, since Chinese names
+    are short and an abbreviation is often part of the full name (职教中心 in 呼兰区职教中心).
+
+    >>> close_matches("partners", ["partners-of", "partners-over-time", "routes"], n=1, contained=None)
+    ['partners-of', 'partners-over-time']
+    """
+    choices = list(choices)
+    found = difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+    held = [c for c in choices if word and (word in c or c in word) and c not in found]
+    return found + (held if contained is None else held[:contained])
+
+
+def did_you_mean(close: Iterable[str]) -> str:
+    """`` Did you mean: a, b?`` (with its leading space), or nothing when there is nothing close."""
+    close = list(close)
+    return f" Did you mean: {', '.join(close)}?" if close else ""

@@ -5,17 +5,16 @@ takes an entity resolves the name here, against IRIs, slugs, zh/en labels and al
 source, with traditional characters matched to simplified ones (哈爾濱職業技術學院 finds 哈尔滨职业技术学院).
 """
 
-import difflib
 import unicodedata
 from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from .errors import UnknownEntity
+from .errors import UnknownEntity, close_matches
 from .namespaces import ID, PREFIXES
 
-__all__ = ["label", "labels", "local_name", "name_index", "resolve_entity", "curie"]
+__all__ = ["label", "labels", "local_name", "name_index", "normal_name", "resolve_entity", "curie"]
 
 _LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label)
 _ALIAS_PROPERTIES = (SKOS.prefLabel, RDFS.label, SKOS.altLabel, SKOS.hiddenLabel)
@@ -85,11 +84,11 @@ def _to_simplified():
     return opencc.OpenCC("t2s").convert
 
 
-def _normal(text: str) -> str:
+def normal_name(text: str) -> str:
     """The matching key of a name: full-width and half-width forms alike, case folded, and
     traditional characters made simplified (哈爾濱 → 哈尔滨).
 
-    >>> _normal("哈爾濱職業技術學院") == _normal("哈尔滨职业技术学院")
+    >>> normal_name("哈爾濱職業技術學院") == normal_name("哈尔滨职业技术学院")
     True
     """
     text = unicodedata.normalize("NFKC", text).strip().casefold()
@@ -101,7 +100,7 @@ def name_index(graph: Graph) -> dict[str, set[URIRef]]:
     index: dict[str, set[URIRef]] = {}
 
     def add(key: str, node: URIRef) -> None:
-        index.setdefault(_normal(key), set()).add(node)
+        index.setdefault(normal_name(key), set()).add(node)
 
     for prop in _ALIAS_PROPERTIES:
         for node, value in graph.subject_objects(prop):
@@ -133,7 +132,7 @@ def resolve_entity(graph: Graph, name: str, *, index: dict | None = None) -> URI
         if (node, None, None) in graph:
             return node
     index = name_index(graph) if index is None else index
-    matches = index.get(_normal(name), set())
+    matches = index.get(normal_name(name), set())
     if len(matches) > 1:
         # A bare slug is shared by an entity (org/x) and its sub-nodes (agreement/y/party/x):
         # the top-level entity is the one meant.
@@ -147,10 +146,8 @@ def resolve_entity(graph: Graph, name: str, *, index: dict | None = None) -> URI
 
 
 def _suggest(graph: Graph, name: str, index: dict) -> URIRef:
-    key = _normal(name)
-    close = difflib.get_close_matches(key, list(index), n=5, cutoff=0.5)
-    # Chinese names are short; a name contained in a label (or the reverse) is a good hint too.
-    close += [k for k in index if key and (key in k or k in key) and k not in close][:5]
+    key = normal_name(name)
+    close = close_matches(key, index, n=5, cutoff=0.5, contained=5)
     seen: dict[str, str] = {}
     for k in close:
         for node in sorted(index[k]):

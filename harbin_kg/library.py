@@ -23,13 +23,12 @@ a term built from the graph or parsed from the value: never pasted into the quer
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .errors import QueryError
+from .errors import QueryError, close_matches, did_you_mean
 
 __all__ = ["PARAM_KINDS", "Param", "NamedQuery", "parse_header", "library", "named_query", "looks_like_name"]
 
@@ -137,9 +136,7 @@ def named_query(name: str) -> NamedQuery:
     queries = library()
     if name in queries:
         return queries[name]
-    close = difflib.get_close_matches(name, list(queries), n=4, cutoff=0.5)
-    close += [q for q in queries if (name in q or q in name) and q not in close][:4]
-    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    hint = did_you_mean(close_matches(name, queries, n=4, cutoff=0.5, contained=4))
     raise QueryError(
         f'There is no bundled query called "{name}" (没有这个预置查询).{hint} '
         f"Run `harbin-kg query --list` to see all {len(queries)}."

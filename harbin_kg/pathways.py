@@ -11,14 +11,12 @@ or IRI. A route *to* a stage also ends at any narrower stage (``skos:broader*``)
 
 from __future__ import annotations
 
-import difflib
-import unicodedata
 from dataclasses import dataclass
 
 import networkx as nx
 
-from .errors import HarbinKGError, UnknownEntity
-from .labels import local_name
+from .errors import HarbinKGError, UnknownEntity, close_matches
+from .labels import local_name, normal_name
 from .namespaces import scheme
 
 __all__ = ["PathwayFact", "Hop", "Route", "NoRoute", "pathway_facts", "stages", "resolve_stage", "routes"]
@@ -122,10 +120,6 @@ def stages(source) -> dict[str, dict]:
     return out
 
 
-def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().casefold()
-
-
 def resolve_stage(source, name: str, *, known: dict[str, dict] | None = None) -> str:
     """The stage IRI named ``name``; :class:`UnknownEntity` with close matches otherwise."""
     known = stages(source) if known is None else known
@@ -133,12 +127,11 @@ def resolve_stage(source, name: str, *, known: dict[str, dict] | None = None) ->
     for c, d in known.items():
         for key in [c, local_name(c), d["label_zh"], d["label_en"], d["notation"] or "", *d["aliases"]]:
             if key:
-                index.setdefault(_norm(key), set()).add(c)
-    hits = index.get(_norm(name), set())
+                index.setdefault(normal_name(key), set()).add(c)
+    hits = index.get(normal_name(name), set())
     if len(hits) == 1:
         return next(iter(hits))
-    keys = difflib.get_close_matches(_norm(name), list(index), n=5, cutoff=0.4)
-    keys += [k for k in index if _norm(name) and (_norm(name) in k or k in _norm(name)) and k not in keys]
+    keys = close_matches(normal_name(name), index, n=5, cutoff=0.4, contained=None)
     suggestions = []
     for k in keys:
         for c in sorted(index[k]):

@@ -27,7 +27,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -41,8 +40,8 @@ from rdflib.namespace import RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from .engine import execute, run_with_timeout
-from .errors import QueryError, UnknownEntity
-from .labels import labels as node_labels, name_index, resolve_entity
+from .errors import QueryError, UnknownEntity, close_matches, did_you_mean
+from .labels import labels as node_labels, name_index, normal_name, resolve_entity
 from .library import NamedQuery, Param, looks_like_name, named_query, parse_header
 from .namespaces import PREFIXES
 from .results import QueryResult
@@ -196,9 +195,8 @@ def bind_params(query: NamedQuery, params: Mapping[str, object], loaded: LoadedG
         param = declared.get(name)
         if param is None and (declared or name not in variables):
             choices = list(declared) if declared else sorted(variables)
-            close = difflib.get_close_matches(name, choices, n=3, cutoff=0.4)
             where = f"The query {query.name}" if query.name else "The query"
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            hint = did_you_mean(close_matches(name, choices, n=3, cutoff=0.4))
             known = ", ".join(choices) or "none"
             raise QueryError(f'{where} has no parameter "{name}" (没有这个参数).{hint} Its parameters: {known}.')
         param = param or Param(name, "entity" if _looks_like_iri(value) else "string")
@@ -229,19 +227,13 @@ def _resolve(loaded: LoadedGraph, name: str, within: str) -> URIRef:
     except UnknownEntity as error:
         namespace = PREFIXES.get(within)
         inside = [(lab, iri) for lab, iri in error.suggestions if namespace and iri.startswith(namespace)]
-        if namespace and len(inside) == 1 and _normal_name(inside[0][0]) == _normal_name(name):
+        if namespace and len(inside) == 1 and normal_name(inside[0][0]) == normal_name(name):
             return URIRef(inside[0][1])
         raise UnknownEntity(name, inside or error.suggestions) from None
     namespace = PREFIXES.get(within)
     if namespace and not str(found).startswith(namespace):
         raise UnknownEntity(name, [])
     return found
-
-
-def _normal_name(text: str) -> str:
-    from .labels import _normal
-
-    return _normal(text)
 
 
 def _looks_like_iri(value) -> bool:

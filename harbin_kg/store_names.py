@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from .labels import _normal, local_name
+from .labels import local_name, normal_name
 from .namespaces import ID
 from .store import to_rdflib_term
 
@@ -94,13 +94,13 @@ def index_from_store(store) -> dict[str, set[URIRef]]:
     """Every normalised name → the entities so named (the same as labels.name_index on the labels)."""
     index: dict[str, set[URIRef]] = {}
     for name, iri in _name_pairs(store):
-        index.setdefault(_normal(name), set()).add(URIRef(iri))
+        index.setdefault(normal_name(name), set()).add(URIRef(iri))
     return index
 
 
 def write_name_index(store, path: Path) -> None:
     """The name index of ``store`` as a SQLite table ``names(key, iri)``."""
-    rows = sorted({(_normal(name), iri) for name, iri in _name_pairs(store)})
+    rows = sorted({(normal_name(name), iri) for name, iri in _name_pairs(store)})
     db = sqlite3.connect(path)
     try:
         # No journal and no fsync: the file is written inside a temporary folder that is renamed
