@@ -259,27 +259,32 @@ def participation_rows(store) -> ParticipationRows:
     relators = sorted(rel_set)
     rid = {r: i for i, r in enumerate(relators)}
     years = _relator_years(store, rel_set)
-    flat = []
+    found = []
     for table in (parts, members):
         for key, (rels, agents, roles, _, year, _) in table.items():
+            st = status.get(key)
             for rel in rels:
-                for agent in agents:
-                    if isinstance(rel, ox.NamedNode) and isinstance(agent, ox.NamedNode):
-                        flat.append((rel.value, agent.value, key, roles, status.get(key), year))
-    # The same (participation, relator, agent) read as a participation and as a membership is one.
-    merged: dict[tuple, list] = {}
-    for rel, agent, key, roles, st, year in flat:
-        m = merged.get((key, rel, agent))
-        if m is None:
-            merged[(key, rel, agent)] = [rel, agent, key, set(roles), st, year]
-        else:
-            m[3] |= roles
-            m[4] = st if st is not None else m[4]
-            if year is not None and (m[5] is None or year < m[5]):
-                m[5] = year
-    agents_sorted = sorted({m[1] for m in merged.values()})
+                if type(rel) is _NAMED:
+                    r = rid[rel.value]
+                    found += [[r, agent.value, key, roles, st, year] for agent in agents if type(agent) is _NAMED]
+    if parts.keys() & members.keys():
+        # The same (participation, relator, agent) read as a participation and as a membership is one.
+        merged: dict[tuple, list] = {}
+        for row in found:
+            m = merged.get((row[2], row[0], row[1]))
+            if m is None:
+                merged[(row[2], row[0], row[1])] = [*row[:3], set(row[3]), *row[4:]]
+            else:
+                m[3] = m[3] | row[3]
+                m[4] = row[4] if row[4] is not None else m[4]
+                if row[5] is not None and (m[5] is None or row[5] < m[5]):
+                    m[5] = row[5]
+        found = list(merged.values())
+    agents_sorted = sorted({row[1] for row in found})
     aid = {a: i for i, a in enumerate(agents_sorted)}
-    out_parts = sorted((rid[rel], aid[agent], key, roles, st, year) for rel, agent, key, roles, st, year in merged.values())
+    for row in found:
+        row[1] = aid[row[1]]
+    out_parts = sorted(map(tuple, found))
     kinds, own_status, own_year = relator_info(store, relators, status, years)
     year = list(own_year)
     # An undated relator takes the year of its first dated participation (in relator, agent order).
