@@ -520,7 +520,7 @@ def by_year(source, measure: str = "degree", *, projection="partnership", status
     year on. Undated relators are never put in a year: they are listed apart in ``undated``
     (IRIs) and ``undated_labels`` (zh, en).
     """
-    from .network import get_projection, open_store, project, relator_years
+    from .network import get_projection, node_info, open_store, project, relator_years
 
     if window < 1:
         raise HarbinKGError(f"The window must be at least one year, not {window}.")
@@ -528,18 +528,19 @@ def by_year(source, measure: str = "degree", *, projection="partnership", status
     spec = get_projection(projection)
     _measure(measure)
     filters = {"statuses": statuses, "min_reliability": min_reliability, "scope": scope}
-    full = project(store, spec, **filters)
+    # Ranks need no evidence: ties are projected without it (names of undated relators below).
+    full = project(store, spec, evidence=False, **filters)
     dated = relator_years(store)
     used = {r for _, _, d in full.edges(data=True) for r in d.get("via", ())} | \
         {n for n, d in full.nodes(data=True) if d.get("bipartite") == 1}
     in_use = {r: y for r, y in dated.items() if r in used} if used else dated
     all_years = sorted(set(in_use.values())) if years is None else sorted(set(int(y) for y in years))
     first = min(all_years) if all_years else None
-    names = {f["relator"]: (f.get("label_zh") or f["relator"], f.get("label_en") or f["relator"])
-             for _, _, d in full.edges(data=True) for f in d.get("facts", ())}
-    names.update({n: (d.get("label_zh", n), d.get("label_en", n)) for n, d in full.nodes(data=True)
-                  if d.get("bipartite") == 1})
+    names = {n: (d.get("label_zh", n), d.get("label_en", n)) for n, d in full.nodes(data=True)
+             if d.get("bipartite") == 1}
     undated = sorted(r for r in used if r not in dated)
+    named = node_info(store, [r for r in undated if r not in names], {})
+    names.update({r: (i["label_zh"], i["label_en"]) for r, i in named.items()})
     out = {"measure": measure, "projection": spec.name, "years": all_years, "window": window,
            "scores": {}, "ranks": {}, "window_scores": {}, "window_ranks": {}, "sizes": {},
            "undated": undated, "undated_labels": {r: names.get(r, (r, r)) for r in undated},
@@ -547,7 +548,7 @@ def by_year(source, measure: str = "degree", *, projection="partnership", status
     for y in all_years:
         sizes = {}
         for key, span in (("", range(first, y + 1)), ("window_", range(max(first, y - window + 1), y + 1))):
-            G = project(store, spec, years=span, **filters)
+            G = project(store, spec, years=span, evidence=False, **filters)
             values = centrality(G, measure, backend=backend, seed=seed) if G.number_of_nodes() else {}
             out[key + "scores"][y] = values
             out[key + "ranks"][y] = rank(values, measure) if values else {}

@@ -39,8 +39,9 @@ scope (``"harbin"``: only organisations the build marked ``hv:inHarbinEcosystem`
 and partnership facts carry ``citations``: one line of text per citation (outlet, date, locator,
 key phrase, URL), beside their ``quotes``.
 
-Everything is read with SPARQL SELECTs on a pyoxigraph Store (fast at a million triples);
-``source`` may be a graph file path, a ``pyoxigraph.Store`` or an ``rdflib.Graph``.
+What is read comes from :mod:`harbin_kg.network_rows` (rows with integer ids, names, quotes and
+citations); this module only shapes it into graphs. ``source`` may be a graph file path, a
+``pyoxigraph.Store``, an ``rdflib.Graph`` or a remote endpoint's store.
 
 >>> sorted(PROJECTIONS)
 ['documents', 'ecosystem', 'hierarchy', 'membership', 'partnership', 'pathways', 'two-mode']
@@ -49,31 +50,29 @@ Everything is read with SPARQL SELECTs on a pyoxigraph Store (fast at a million 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, replace
 from itertools import combinations
-from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import Graph as RDFGraph
 
 from .errors import HarbinKGError
-from .labels import local_name
-from .namespaces import HV, ID, PREFIXES
-from .store import load_store, store_from_graph
+from .namespaces import HV, PREFIXES
+from .network_rows import (GRAPH_IRI, RELATION_KINDS, ParticipationRows, citations_of, data_version, in_harbin,
+                           node_info, open_store, participation_rows, quotes_of, rows, select, subclass_closure,
+                           values)
 
 __all__ = [
     "RELATION_KINDS", "HIERARCHY_KINDS", "DOCUMENT_KINDS", "STATUSES", "STATED", "Projection",
     "PROJECTIONS", "UnknownProjection", "EmptyProjection", "open_store", "data_version",
     "get_projection", "project", "two_mode", "one_mode", "hierarchy", "documents", "goals", "GOAL_KINDS",
     "pathway_graph", "ecosystem", "relator_years", "GRAPH_IRI", "RELIABILITY", "SCOPES", "citations_of",
+    "partnership", "attach_evidence",
 ]
 
 logger = logging.getLogger(__name__)
 
-GRAPH_IRI = str(ID) + "graph/harbin-kg"
 STATUS_NS = PREFIXES["status"]
 STATED = "stated"
 STATUSES = ("stated", "inferred-context", "inferred-caption")
@@ -82,15 +81,6 @@ RELIABILITY = {"low": 1, "medium": 2, "high": 3}
 #: ``all``: every organisation; ``harbin``: those the build derived hv:inHarbinEcosystem for.
 SCOPES = ("all", "harbin")
 
-#: Relator kinds of the two-mode/partnership projections → the class that marks them
-#: (checked in this order, so a PilotProgramme is a pilot, not an initiative).
-RELATION_KINDS = {
-    "agreement": str(HV.Agreement),
-    "consortium": str(HV.Consortium),
-    "pilot": str(HV.PilotProgramme),
-    "initiative": str(HV.JointInitiative),
-    "event": str(HV.Event),
-}
 #: Hierarchy kinds → predicate (edge direction subject → object).
 HIERARCHY_KINDS = {
     "sub-organization": "http://www.w3.org/ns/org#subOrganizationOf",
@@ -244,266 +234,17 @@ def get_projection(name: str | Projection) -> Projection:
             f"Unknown projection {name!r}; valid projections: {', '.join(PROJECTIONS)}.") from None
 
 
-# --------------------------------------------------------------------------- reading the store
+# --------------------------------------------------------------------------- reading (harbin_kg.network_rows)
 
-def open_store(source) -> ox.Store:
-    """A pyoxigraph Store from a path, a Store or an rdflib Graph."""
-    from .remote import EndpointStore
-
-    if isinstance(source, (ox.Store, EndpointStore)):
-        return source
-    if isinstance(source, RDFGraph):
-        return store_from_graph(source)
-    if isinstance(source, (str, Path)):
-        return load_store(Path(source))
-    raise TypeError(f"expected a graph path, a pyoxigraph.Store or an rdflib.Graph, not {type(source).__name__}")
-
-
-_PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-
-
-def _select(store: ox.Store, query: str) -> list[dict]:
-    solutions = store.query(_PREFIX_BLOCK + query)
-    names = [v.value for v in solutions.variables]
-    return [{n: s[n] for n in names} for s in solutions]
-
-
-def _rows(store: ox.Store, query: str):
-    """Stream a SELECT's rows as tuples of terms (``None`` where unbound), in variable order:
-    no dict per row, which matters at tens of thousands of rows."""
-    return map(tuple, store.query(_PREFIX_BLOCK + query))
-
-
-def _v(term):
-    return None if term is None else term.value
-
-
-def data_version(source) -> str | None:
-    """The data version the build recorded (``dcterms:hasVersion`` on the graph IRI), if any."""
-    rows = _select(open_store(source), f"SELECT ?v WHERE {{ <{GRAPH_IRI}> dcterms:hasVersion ?v }} ORDER BY ?v")
-    return rows[0]["v"].value if rows else None
-
-
-def _values(iris: Iterable[str], size: int = 400) -> list[str]:
-    iris = sorted(set(iris))
-    return [" ".join(f"<{i}>" for i in iris[k:k + size]) for k in range(0, len(iris), size)]
-
-
-def _subclass_closure(store: ox.Store) -> dict[str, set[str]]:
-    """class → all its (strict) superclasses, from rdfs:subClassOf in the graph."""
-    parents: dict[str, set[str]] = defaultdict(set)
-    for row in _select(store, "SELECT ?a ?b WHERE { ?a rdfs:subClassOf ?b FILTER(isIRI(?a) && isIRI(?b)) }"):
-        parents[row["a"].value].add(row["b"].value)
-    closure: dict[str, set[str]] = {}
-
-    def up(c: str, seen: set[str]) -> set[str]:
-        if c in closure:
-            return closure[c]
-        out: set[str] = set()
-        for p in parents.get(c, ()):
-            if p not in seen:
-                out |= {p} | up(p, seen | {p})
-        closure[c] = out
-        return out
-
-    for c in list(parents):
-        up(c, {c})
-    return closure
-
-
-def _most_specific(types: set[str], closure: dict[str, set[str]]) -> str | None:
-    if not types:
-        return None
-    if len(types) == 1:
-        return next(iter(types))
-    supers = set().union(*(closure.get(t, set()) for t in types))
-    best = [t for t in types if t not in supers] or list(types)
-    return sorted(best, key=lambda t: (not t.startswith(str(HV)), t))[0]
-
-
-def _node_info(store: ox.Store, iris: Iterable[str], closure: dict[str, set[str]] | None = None) -> dict[str, dict]:
-    """Node attributes: iri, kind, kind_iri, label_zh, label_en, placeholder."""
-    closure = _subclass_closure(store) if closure is None else closure
-    found: dict[str, dict] = {}
-    # One subject lookup per node (FILTER on ?p, not a second VALUES: with VALUES ?p Oxigraph
-    # hash-joins against every triple of those predicates, ~5 s per chunk at 1M triples).
-    for chunk in _values(iris, 2000):
-        q = f"""SELECT ?n ?p ?o WHERE {{ VALUES ?n {{ {chunk} }} ?n ?p ?o
-            FILTER(?p IN (rdf:type, skos:prefLabel, rdfs:label, hv:isPlaceholder)) }}"""
-        for n, p, o in _rows(store, q):
-            d = found.setdefault(n.value, {"types": set(), "zh": [], "en": [], "other": [], "ph": False})
-            p = p.value
-            if p.endswith("#type"):
-                if isinstance(o, ox.NamedNode):
-                    d["types"].add(o.value)
-            elif p == str(HV.isPlaceholder):
-                d["ph"] = o.value in ("true", "1")
-            elif isinstance(o, ox.Literal):
-                lang = (o.language or "").split("-")[0]
-                d[lang if lang in ("zh", "en") else "other"].append((p.endswith("prefLabel"), o.value))
-    info = {}
-    for iri in iris:
-        d = found.get(iri, {"types": set(), "zh": [], "en": [], "other": [], "ph": False})
-        pick = {k: (d[k][0][1] if len(d[k]) == 1 else min(d[k], key=lambda x: (not x[0], x[1]))[1]) if d[k] else None
-                for k in ("zh", "en", "other")}
-        kind_iri = _most_specific(d["types"], closure)
-        fallback = pick["zh"] or pick["en"] or pick["other"] or local_name(iri)
-        info[iri] = {
-            "iri": iri,
-            "kind": local_name(kind_iri) if kind_iri else "Thing",
-            "kind_iri": kind_iri or "",
-            "label_zh": pick["zh"] or fallback,
-            "label_en": pick["en"] or fallback,
-            "placeholder": d["ph"],
-        }
-    return info
-
-
-def _quotes(store: ox.Store, facts: Iterable[str]) -> dict[str, list[dict]]:
-    """fact IRI → its quotes ``{"iri", "exact", "start"}`` in text order."""
-    # Two steps: fact → quote links, then each distinct quote's text and start once (many facts
-    # share a quote, so this reads far fewer rows than joining the selectors per fact).
-    links: dict[str, list[str]] = defaultdict(list)
-    for chunk in _values(facts, 2000):
-        for f, q in _rows(store, f"SELECT DISTINCT ?f ?q WHERE {{ VALUES ?f {{ {chunk} }} ?f hv:evidence ?q }}"):
-            if isinstance(q, ox.NamedNode):
-                links[f.value].append(q.value)
-    texts: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for chunk in _values({q for qs in links.values() for q in qs}, 2000):
-        q = f"""SELECT DISTINCT ?q ?exact ?start WHERE {{ VALUES ?q {{ {chunk} }}
-            ?q oa:hasSelector ?s . ?s oa:exact ?exact .
-            OPTIONAL {{ ?q oa:hasSelector ?p . ?p oa:start ?start }} }}"""
-        for qi, exact, start in _rows(store, q):
-            texts[qi.value].append((exact.value, int(start.value) if start is not None else -1))
-    out: dict[str, list[dict]] = defaultdict(list)
-    for f, qs in links.items():
-        for qi in qs:
-            out[f] += [{"iri": qi, "exact": exact, "start": start} for exact, start in texts.get(qi, ())]
-    for f in list(out):
-        if not out[f]:
-            del out[f]
-            continue
-        seen, uniq = set(), []
-        for item in sorted(out[f], key=lambda x: (x["start"], x["iri"])):
-            if item["iri"] not in seen:
-                seen.add(item["iri"])
-                uniq.append(item)
-        out[f] = uniq
-    return out
-
-
-def citations_of(store: ox.Store, facts: Iterable[str]) -> dict[str, list[dict]]:
-    """fact IRI → its citations (pages the project does not ship), ordered by page and locator.
-
-    Each is ``{"iri", "source", "url", "outlet", "original_outlet", "issued", "locator",
-    "key_phrase", "grade", "text"}``; ``grade`` is the page's reliability notation (0 if ungraded)
-    and ``text`` one readable line (:func:`harbin_kg.citations.citation_text`).
-    """
-    from .citations import citation_text, locator_key
-
-    out: dict[str, list[dict]] = defaultdict(list)
-    for chunk in _values(facts, 2000):
-        q = f"""SELECT ?f ?c ?s ?url ?outlet ?orig ?issued ?loc ?kp ?grade WHERE {{ VALUES ?f {{ {chunk} }}
-            ?f hv:evidence ?c . ?c hv:source ?s .
-            OPTIONAL {{ ?s schema:url ?url }} OPTIONAL {{ ?s hv:outlet ?outlet }}
-            OPTIONAL {{ ?s hv:originalOutlet ?orig }} OPTIONAL {{ ?s dcterms:issued ?issued }}
-            OPTIONAL {{ ?c hv:locator ?loc }} OPTIONAL {{ ?c hv:keyPhrase ?kp }}
-            OPTIONAL {{ ?s hv:reliability/skos:notation ?grade }} }}"""
-        for f, c, src, url, outlet, orig, issued, loc, kp, grade in _rows(store, q):
-            item = {"iri": c.value, "source": src.value, "url": _v(url), "outlet": _v(outlet),
-                    "original_outlet": _v(orig), "issued": _v(issued), "locator": _v(loc), "key_phrase": _v(kp),
-                    "grade": int(grade.value) if grade is not None and grade.value.isdigit() else 0}
-            item["text"] = citation_text(item)
-            if all(x["iri"] != item["iri"] for x in out[f.value]):
-                out[f.value].append(item)
-    for items in out.values():
-        items.sort(key=lambda c: (c["source"], locator_key(c["locator"] or ""), c["key_phrase"] or "", c["iri"]))
-    return dict(out)
-
-
-def _in_harbin(store: ox.Store) -> set[str]:
-    return {row[0].value for row in _rows(store, "SELECT ?o WHERE { ?o hv:inHarbinEcosystem true }")}
-
-
-_YEAR_OF = """OPTIONAL {{ {s} (hv:signedOn|hv:occurredOn|dcterms:issued|dcterms:date|schema:startDate) ?d0 .
-      OPTIONAL {{ ?d0 (time:inXSDgYear|time:inXSDgYearMonth|time:inXSDDate|time:inXSDDateTimeStamp|time:inXSDDateTime) ?d1 }} }}"""
-
-
-def _year(*terms) -> int | None:
-    for t in terms:
-        if t is not None and isinstance(t, ox.Literal):
-            text = t.value.lstrip("-")
-            if len(text) >= 4 and text[:4].isdigit():
-                return int(text[:4])
-    return None
+# The names other modules and tests used when reading lived here.
+_select, _rows, _values, _quotes, _node_info = select, rows, values, quotes_of, node_info
+_subclass_closure, _in_harbin = subclass_closure, in_harbin
 
 
 def relator_years(source) -> dict[str, int]:
-    """Relator IRI → year (own date, else earliest membership start) for every dated relator."""
-    store = open_store(source)
-    return {iri: r["year"] for iri, r in _relators(store).items() if r["year"] is not None}
-
-
-def _relators(store: ox.Store) -> dict[str, dict]:
-    """Every relator reached by a participation or membership: kind, status, year."""
-    q = f"""SELECT ?rel ?t ?st ?d0 ?d1 WHERE {{
-      {{ SELECT DISTINCT ?rel WHERE {{ {{ ?x a hv:Participation ; hv:relator ?rel }} UNION
-         {{ ?x a ?mt ; org:organization ?rel . VALUES ?mt {{ hv:ConsortiumMembership org:Membership }} }} }} }}
-      OPTIONAL {{ ?rel a ?t }} OPTIONAL {{ ?rel hv:assertionStatus ?st }}
-      {_YEAR_OF.format(s="?rel")} }}"""
-    rel: dict[str, dict] = {}
-    for row in _select(store, q):
-        r = rel.setdefault(row["rel"].value, {"types": set(), "status": None, "year": None})
-        if row["t"] is not None:
-            r["types"].add(row["t"].value)
-        if row["st"] is not None:
-            r["status"] = local_name(row["st"].value)
-        y = _year(row["d1"], row["d0"])
-        if y is not None and (r["year"] is None or y < r["year"]):
-            r["year"] = y
-    for r in rel.values():
-        r["kind"] = next((k for k, c in RELATION_KINDS.items() if c in r["types"]), None)
-        if str(HV.AgreementTie) in r["types"]:  # one counterpart's tie of an agreement
-            r["kind"] = "agreement"
-        if r["kind"] is None:  # membership of an organisation that is not typed a Consortium
-            r["kind"] = "consortium" if any("Organization" in t or "Collaboration" in t for t in r["types"]) else "other"
-    return rel
-
-
-_PARTICIPATION_QUERIES = (
-    # Participations and memberships in two SELECTs (a UNION with the membership-date path made
-    # Oxigraph evaluate the whole thing ~4× slower at 1M triples); rows are streamed.
-    """SELECT ?part ?rel ?agent ?role ?st WHERE {
-      ?part a hv:Participation ; hv:relator ?rel ; hv:agent ?agent . OPTIONAL { ?part hv:role ?role }
-      OPTIONAL { ?part hv:assertionStatus ?st }
-      FILTER(isIRI(?agent) && isIRI(?rel)) }""",
-    """SELECT ?part ?rel ?agent ?role ?st ?md WHERE {
-      ?part a ?mt ; org:member ?agent ; org:organization ?rel . VALUES ?mt { hv:ConsortiumMembership org:Membership }
-      OPTIONAL { ?part org:role ?role }
-      OPTIONAL { ?part org:memberDuring ?dur . ?dur (time:hasBeginning|time:hasEnd)? ?b .
-                 ?b (time:inXSDgYear|time:inXSDgYearMonth|time:inXSDDate) ?md }
-      OPTIONAL { ?part hv:assertionStatus ?st }
-      FILTER(isIRI(?agent) && isIRI(?rel)) }""",
-)
-
-
-def _participations(store: ox.Store) -> list[dict]:
-    parts: dict[tuple, dict] = {}
-    rows = (row + (None,) * (6 - len(row)) for q in _PARTICIPATION_QUERIES for row in _rows(store, q))
-    for part, rel, agent, role, st, md in rows:
-        key = (part.value if isinstance(part, ox.NamedNode) else str(part), rel.value, agent.value)
-        p = parts.get(key)
-        if p is None:
-            p = parts[key] = {"part": key[0], "relator": key[1], "agent": key[2], "roles": set(),
-                              "status": None, "year": None}
-        if role is not None:
-            p["roles"].add(local_name(role.value))
-        if st is not None:
-            p["status"] = local_name(st.value)
-        y = _year(md)
-        if y is not None and (p["year"] is None or y < p["year"]):
-            p["year"] = y
-    return sorted(parts.values(), key=lambda p: (p["relator"], p["agent"], p["part"]))
+    """Relator IRI → year (its own date: signed, held, issued …) for every dated relator."""
+    found = participation_rows(open_store(source))
+    return {iri: y for iri, y in zip(found.relators, found.own_year) if y is not None}
 
 
 # --------------------------------------------------------------------------- projections
@@ -512,32 +253,28 @@ def _metadata(spec: Projection, store: ox.Store, **extra) -> dict:
     return {"projection": spec.name, "spec": spec.to_dict(), "data_version": data_version(store), **extra}
 
 
-def _kept_participations(store: ox.Store, spec: Projection):
-    relators = _relators(store)
-    participations = _participations(store)
-    for p in participations:
-        if p["year"] is not None and relators[p["relator"]]["year"] is None:
-            relators[p["relator"]]["year"] = p["year"]
-    reliable = _reliability_filter(store, spec, participations)
-    harbin = _in_harbin(store) if spec.scope == "harbin" else None
+def _kept(store: ox.Store, spec: Projection) -> tuple[list[tuple], ParticipationRows]:
+    """The participation rows the spec keeps (relation kind, statuses, years, reliability, scope)."""
+    found = participation_rows(store)
+    reliable = _reliability_filter(store, spec, found)
+    harbin = in_harbin(store) if spec.scope == "harbin" else None
+    kinds, statuses = set(spec.kinds), set(spec.statuses)
+    relator_ok = [k in kinds and (s is None or s in statuses) and (spec.years is None or y in spec.years)
+                  for k, s, y in zip(found.kind, found.status, found.year)]
     kept = []
-    for p in participations:
-        r = relators[p["relator"]]
-        if r["kind"] not in spec.kinds:
+    for p in found.parts:
+        r, a, key, _, status, _ = p
+        if not relator_ok[r] or status not in statuses:
             continue
-        if p["status"] not in spec.statuses or (r["status"] is not None and r["status"] not in spec.statuses):
+        if reliable is not None and not (reliable(key) and reliable(found.relators[r])):
             continue
-        if spec.years is not None and r["year"] not in spec.years:
-            continue
-        if reliable is not None and not (reliable(p["part"]) and reliable(p["relator"])):
-            continue
-        if harbin is not None and p["agent"] not in harbin:
+        if harbin is not None and found.agents[a] not in harbin:
             continue
         kept.append(p)
-    return kept, relators
+    return kept, found
 
 
-def _reliability_filter(store: ox.Store, spec: Projection, participations: list[dict]):
+def _reliability_filter(store: ox.Store, spec: Projection, found: ParticipationRows):
     """A test fact → bool for ``spec.min_reliability`` (None when there is no such filter).
 
     A cited fact passes when its best cited page is graded at least the minimum; a fact with no
@@ -546,9 +283,23 @@ def _reliability_filter(store: ox.Store, spec: Projection, participations: list[
     if not spec.min_reliability:
         return None
     need = RELIABILITY[spec.min_reliability]
-    facts = {p["part"] for p in participations} | {p["relator"] for p in participations}
+    facts = {p[2] for p in found.parts} | {found.relators[p[0]] for p in found.parts}
     cites = citations_of(store, facts)
     return lambda fact: not cites.get(fact) or max(c["grade"] for c in cites[fact]) >= need
+
+
+def _by_relator(kept: list[tuple]) -> dict[int, list[tuple]]:
+    out: dict[int, list[tuple]] = {}
+    for p in kept:  # sorted by relator: one pass, not a scan of `kept` per relator
+        out.setdefault(p[0], []).append(p)
+    return out
+
+
+def _evidence(quotes: dict, cites: dict, facts: list[str]) -> tuple[list[dict], list[dict]]:
+    """The quotes of ``facts`` once each in text order, and their citations once each."""
+    evidence = {q["iri"]: q for f in facts for q in quotes.get(f, [])}
+    cited = {c["iri"]: c for f in facts for c in cites.get(f, [])}
+    return sorted(evidence.values(), key=lambda q: (q["start"], q["iri"])), list(cited.values())
 
 
 def two_mode(source, spec: Projection | str = "two-mode") -> nx.Graph:
@@ -559,38 +310,141 @@ def two_mode(source, spec: Projection | str = "two-mode") -> nx.Graph:
     """
     spec = get_projection(spec)
     store = open_store(source)
-    kept, relators = _kept_participations(store, spec)
-    closure = _subclass_closure(store)
-    agents = {p["agent"] for p in kept}
-    by_relator: dict[str, list[dict]] = defaultdict(list)  # one pass, not a scan of `kept` per relator
-    for p in kept:
-        by_relator[p["relator"]].append(p)
-    rels = set(by_relator)
-    info = _node_info(store, agents | rels, closure)
-    quotes = _quotes(store, rels | {p["part"] for p in kept})
-    cites = citations_of(store, rels | {p["part"] for p in kept})
+    kept, found = _kept(store, spec)
+    agents, rels = found.agents, found.relators
+    by_relator = _by_relator(kept)
+    agent_ids = sorted({p[1] for p in kept})
+    info = node_info(store, [agents[a] for a in agent_ids] + [rels[r] for r in by_relator], subclass_closure(store))
+    facts = [rels[r] for r in by_relator] + [p[2] for p in kept]
+    quotes, cites = quotes_of(store, facts), citations_of(store, facts)
     B = nx.Graph(**_metadata(spec, store))
-    B.add_nodes_from((a, {**info[a], "bipartite": 0}) for a in sorted(agents))
-    for r in sorted(rels):
-        mine = by_relator[r]
-        # The relator's own quotes, then those of its participations (who took part), once each.
-        evidence = {q["iri"]: q for f in [r] + [p["part"] for p in mine] for q in quotes.get(f, [])}
-        ordered = sorted(evidence.values(), key=lambda q: (q["start"], q["iri"]))
-        cited = {c["iri"]: c for f in [r] + [p["part"] for p in mine] for c in cites.get(f, [])}
-        B.add_node(r, **info[r], bipartite=1, relation=relators[r]["kind"], status=relators[r]["status"],
-                   year=relators[r]["year"], n_parties=len({p["agent"] for p in mine}),
+    B.add_nodes_from((agents[a], {**info[agents[a]], "bipartite": 0}) for a in agent_ids)
+    for r, mine in by_relator.items():
+        rel = rels[r]
+        ordered, cited = _evidence(quotes, cites, [rel] + [p[2] for p in mine])
+        B.add_node(rel, **info[rel], bipartite=1, relation=found.kind[r], status=found.status[r],
+                   year=found.year[r], n_parties=len({p[1] for p in mine}),
                    quotes=[q["exact"] for q in ordered], quote_iris=[q["iri"] for q in ordered],
-                   citations=[c["text"] for c in cited.values()], citation_urls=[c["url"] or "" for c in cited.values()])
-    for p in kept:
-        if B.has_edge(p["agent"], p["relator"]):
-            B.edges[p["agent"], p["relator"]]["roles"] = sorted(set(B.edges[p["agent"], p["relator"]]["roles"]) | p["roles"])
+                   citations=[c["text"] for c in cited], citation_urls=[c["url"] or "" for c in cited])
+    for r, a, key, roles, status, _ in kept:
+        agent, rel = agents[a], rels[r]
+        if B.has_edge(agent, rel):
+            B.edges[agent, rel]["roles"] = sorted(set(B.edges[agent, rel]["roles"]) | roles)
             continue
-        B.add_edge(p["agent"], p["relator"], roles=sorted(p["roles"]), status=p["status"], participation=p["part"],
-                   relation=relators[p["relator"]]["kind"],
-                   quotes=[q["exact"] for q in quotes.get(p["part"], [])],
-                   citations=[c["text"] for c in cites.get(p["part"], [])])
-    B.graph["quotes"] = {f: qs for f, qs in quotes.items()}
+        B.add_edge(agent, rel, roles=sorted(roles), status=status, participation=key, relation=found.kind[r],
+                   quotes=[q["exact"] for q in quotes.get(key, [])],
+                   citations=[c["text"] for c in cites.get(key, [])])
+    B.graph["quotes"] = dict(quotes)
     return B
+
+
+#: Key of ``G.graph`` where a partnership network projected with ``evidence=False`` keeps, per
+#: relator, what :func:`attach_evidence` needs: (relation, year, status, n_parties, participations).
+PENDING = "pending_evidence"
+
+
+def partnership(source, spec: Projection | str = "partnership", *, evidence: bool = True) -> nx.Graph:
+    """The one-mode organisation network, projected from participation rows with integer ids.
+
+    The same graph as ``one_mode(two_mode(…))`` (nodes, edges, weights, ``via``, ``facts``, in the
+    same order), without building the two-mode graph. With ``evidence=False`` edges have no
+    ``facts`` (relator labels, quotes, citations): :func:`attach_evidence` adds them to the edges
+    a map draws or an explanation lists, so a 1M-triple graph is projected without reading the
+    evidence of 100,000 ties nobody looks at.
+    """
+    spec = get_projection(spec)
+    store = open_store(source)
+    kept, found = _kept(store, spec)
+    agents, rels = found.agents, found.relators
+    by_relator = _by_relator(kept)
+    newman = spec.weighting == "newman"
+    pairs: dict[tuple, list] = {}  # (agent id, agent id) → [weight, relator ids], first-seen order
+    pending = {}
+    for r, mine in by_relator.items():
+        members = sorted({p[1] for p in mine})
+        if len(members) < 2:
+            continue
+        add = 1.0 / (len(members) - 1) if newman else 1.0
+        pending[rels[r]] = (found.kind[r], found.year[r], found.status[r], len(members), [p[2] for p in mine])
+        for pair in combinations(members, 2):
+            e = pairs.get(pair)
+            if e is None:
+                pairs[pair] = [add, [r]]
+            else:
+                e[0] += add
+                e[1].append(r)
+    agent_ids = sorted({p[1] for p in kept})
+    info = node_info(store, [agents[a] for a in agent_ids], subclass_closure(store))
+    G = nx.Graph(**_metadata(spec, store))
+    G.add_nodes_from((agents[a], info[agents[a]]) for a in agent_ids)
+    kind, year = found.kind, found.year
+    records = _fact_records(store, pending) if evidence else None
+
+    def attrs(w, via):
+        if len(via) == 1:  # most ties stand on one relator
+            r = via[0]
+            d = {"weight": w, "via": [rels[r]]}
+            if records is not None:
+                d["facts"] = [records[rels[r]]]
+            d.update(relations=[kind[r]], years=[] if year[r] is None else [year[r]], distance=1.0 / w, count=1)
+            return d
+        relations = {kind[r] for r in via}
+        years = {year[r] for r in via if year[r] is not None}
+        d = {"weight": w, "via": [rels[r] for r in via]}
+        if records is not None:
+            d["facts"] = [records[rels[r]] for r in via]
+        d.update(relations=[*relations] if len(relations) == 1 else sorted(relations, key=str),
+                 years=[*years] if len(years) < 2 else sorted(years), distance=1.0 / w, count=len(via))
+        return d
+
+    G.add_edges_from((agents[u], agents[v], attrs(w, via)) for (u, v), (w, via) in pairs.items())
+    if not evidence:
+        G.graph[PENDING] = pending
+    return G
+
+
+def _fact_records(store, pending: dict, relators: Iterable[str] | None = None) -> dict[str, dict]:
+    """One fact record per relator (shared by all its ties): relator, kind, labels, year, status,
+    parties, quotes and citations of the relator and of its kept participations."""
+    relators = list(pending) if relators is None else list(relators)
+    info = node_info(store, relators, {})
+    facts = relators + [key for r in relators for key in pending[r][4]]
+    quotes, cites = quotes_of(store, facts), citations_of(store, facts)
+    out = {}
+    for r in relators:
+        relation, year, status, n, parts = pending[r]
+        ordered, cited = _evidence(quotes, cites, [r] + parts)
+        out[r] = {"relator": r, "relation": relation, "label_zh": info[r]["label_zh"],
+                  "label_en": info[r]["label_en"], "year": year, "status": status, "n_parties": n,
+                  "quotes": [q["exact"] for q in ordered], "citations": [c["text"] for c in cited]}
+    return out
+
+
+def attach_evidence(G: nx.Graph, source, edges: Iterable[tuple] | None = None) -> nx.Graph:
+    """Give ``edges`` (default: all) of a partnership network projected with ``evidence=False``
+    their ``facts``, exactly as an eager projection has them; other graphs are left as they are.
+
+    Returns ``G`` (changed in place).
+    """
+    pending = G.graph.get(PENDING)
+    if not pending:
+        return G
+    edges = [(u, v) for u, v in (G.edges() if edges is None else edges) if G.has_edge(u, v)]
+    todo = [(u, v) for u, v in edges if "facts" not in G.edges[u, v] and G.edges[u, v].get("via")]
+    needed = sorted({r for u, v in todo for r in G.edges[u, v]["via"] if r in pending})
+    if not needed:
+        return G
+    records = _fact_records(open_store(source), pending, needed)
+    for u, v in todo:
+        d = G.edges[u, v]
+        items = list(d.items())
+        d.clear()  # rebuilt in place, so that "facts" follows "via" as in an eager projection
+        for key, value in items:
+            d[key] = value
+            if key == "via":
+                d["facts"] = [records[r] for r in value]
+    return G
+
 
 
 def one_mode(B: nx.Graph, weighting: str = "newman") -> nx.Graph:
@@ -658,10 +512,10 @@ def _directed(store: ox.Store, spec: Projection, kinds: dict[str, str], layer: s
               if by_status else "")
     for kind in spec.kinds:
         q = f"SELECT ?s ?o WHERE {{ ?s <{kinds[kind]}> ?o FILTER(isIRI(?s) && isIRI(?o)) {status} }}"
-        edges += [(r["s"].value, r["o"].value, kind) for r in _select(store, q)]
-    info = _node_info(store, {e[0] for e in edges} | {e[1] for e in edges})
+        edges += [(r["s"].value, r["o"].value, kind) for r in select(store, q)]
+    info = node_info(store, {e[0] for e in edges} | {e[1] for e in edges})
     # Facts carry their own evidence: keep each fact's quotes on its node (tooltips, exports).
-    quotes = _quotes(store, {e[0] for e in edges}) if by_status else {}
+    quotes = quotes_of(store, {e[0] for e in edges}) if by_status else {}
     for n in sorted(info):
         G.add_node(n, **info[n], **({"quotes": [q["exact"] for q in quotes[n]]} if quotes.get(n) else {}))
     for s, o, kind in sorted(edges):
@@ -696,7 +550,7 @@ def pathway_graph(source, spec: Projection | str = "pathways") -> nx.DiGraph:
     facts = [f for f in pathway_facts(store) if f.status in spec.statuses]
     G = nx.DiGraph(**_metadata(spec, store))
     stages = {f.from_stage for f in facts} | {f.to_stage for f in facts}
-    info = _node_info(store, stages)
+    info = node_info(store, stages)
     for s in sorted(stages):
         G.add_node(s, **info[s])
     for f in facts:
@@ -746,11 +600,12 @@ def ecosystem(source, spec: Projection | str = "ecosystem") -> nx.DiGraph:
 
 def project(source, projection: Projection | str = "partnership", *, kinds: Collection[str] | None = None,
             statuses: Collection[str] | None = None, years: Collection[int] | None = None,
-            min_reliability: str | None = None, scope: str | None = None) -> nx.Graph:
+            min_reliability: str | None = None, scope: str | None = None, evidence: bool = True) -> nx.Graph:
     """Build the named projection of ``source`` with optional filters.
 
     ``G.graph`` records ``projection``, the full ``spec`` (after filters) and ``data_version``,
-    so any score computed on ``G`` can say where it came from.
+    so any score computed on ``G`` can say where it came from. ``evidence=False`` leaves the
+    ``facts`` of partnership ties to :func:`attach_evidence` (other projections ignore it).
 
     Raises :class:`UnknownProjection` for an unknown name or kind.
     """
@@ -760,10 +615,7 @@ def project(source, projection: Projection | str = "partnership", *, kinds: Coll
     if spec.shape == "two-mode":
         return two_mode(store, spec)
     if spec.shape == "one-mode":
-        B = two_mode(store, replace(spec, shape="two-mode"))
-        G = one_mode(B, spec.weighting)
-        G.graph.update(_metadata(spec, store))
-        return G
+        return partnership(store, spec, evidence=evidence)
     if spec.shape == "hierarchy":
         return hierarchy(store, spec)
     if spec.shape == "documents":

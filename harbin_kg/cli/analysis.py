@@ -49,7 +49,7 @@ def _format_option(choices=_FORMATS, default="table"):
 
 
 def _project(graph, projection, include_inferred, kinds=(), years=(), endpoint=None, min_reliability=None,
-             scope="all"):
+             scope="all", evidence=True):
     from ..network import EmptyProjection, open_store, project
 
     path = open_source(graph, endpoint)
@@ -60,7 +60,7 @@ def _project(graph, projection, include_inferred, kinds=(), years=(), endpoint=N
     G = project(store, projection, statuses=statuses,
                 kinds=kinds or None if partnerships else None,
                 years=years or None, min_reliability=min_reliability if partnerships else None,
-                scope=scope if partnerships else None)
+                scope=scope if partnerships else None, evidence=evidence)
     if G.number_of_nodes() == 0:
         filters = [f"statuses {'/'.join(statuses)}"] + ([f"kinds {', '.join(kinds)}"] if kinds else []) \
             + ([f"years {', '.join(map(str, years))}"] if years else []) \
@@ -162,9 +162,11 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, window, in
         from ..writing import check_output_path
 
         check_output_path(save_rdf, force=force)  # before the work: a file there is not replaced silently
-    path, store, G = _project(graph, projection, include_inferred, kinds, years, endpoint, min_reliability, scope)
+    # Scores need no quotes: the evidence of ties is read only for an --explain (issue 17).
+    path, store, G = _project(graph, projection, include_inferred, kinds, years, endpoint, min_reliability, scope,
+                              evidence=False)
     if entity:
-        return _explain(path, G, entity, fmt, explain)
+        return _explain(path, store, G, entity, fmt, explain)
     if by_year:
         return _by_year(store, G, measure, projection, include_inferred, backend, seed, top, fmt, ranks_by_year,
                         window=window, min_reliability=min_reliability, scope=scope)
@@ -206,10 +208,13 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, window, in
     click.echo(render_table(headers[:8], shown, align=">" + "<<<" + ">>>" + "<"))
 
 
-def _explain(path, G, entity, fmt, explain):
+def _explain(path, store, G, entity, fmt, explain):
     from ..labels import resolve_entity
+    from ..network import attach_evidence
 
     iri = str(resolve_entity(names_graph(path), entity))
+    if iri in G:
+        attach_evidence(G, store, [(iri, other) for other in G[iri]])
     result = explain(G, iri)
     if fmt == "json":
         click.echo(json.dumps({**_provenance(G, {}), "explain": result}, ensure_ascii=False, indent=2))
@@ -312,7 +317,8 @@ def communities(graph, projection, seed, runs, resolution, include_inferred, min
     """
     from ..centrality import communities as find
 
-    _, _, G = _project(graph, projection, include_inferred, min_reliability=min_reliability, scope=scope)
+    _, _, G = _project(graph, projection, include_inferred, min_reliability=min_reliability, scope=scope,
+                       evidence=False)
     result = find(G, seed=seed, runs=runs, resolution=resolution, backend=backend)
     prov = _provenance(G, result["parameters"])
     groups = []

@@ -77,8 +77,8 @@ def map_command(graph, output, projection, include_inferred, kinds, years, scope
         harbin-kg map --endpoint http://127.0.0.1:7878/query -o build/remote.html
     """
     from ..labels import label, resolve_entity
-    from ..maps import map_details, measure_scores, render_map
-    from ..network import PROJECTIONS, open_store
+    from ..maps import map_details, measure_scores, reduce_graph, render_map
+    from ..network import PROJECTIONS, attach_evidence, open_store
     from ..writing import atomic_write_text, check_output_path
 
     check_output_path(output, force=force)  # fail before any work: missing folder, exists, …
@@ -89,8 +89,9 @@ def map_command(graph, output, projection, include_inferred, kinds, years, scope
     # box come with the evidence (map_details), so a 5,000-node map is not held up by rdflib.
     rdf = names_graph(store) if focus is not None else None
     echo_err(f"selecting {describe(projection, include_inferred, kinds, years, scope, min_reliability)} …")
+    # Partnership ties come without their evidence; it is read below for the ties drawn.
     G = select(store, projection, include_inferred=include_inferred, kinds=kinds,
-               years=years, scope=scope, min_reliability=min_reliability)
+               years=years, scope=scope, min_reliability=min_reliability, evidence=False)
     spec = PROJECTIONS[projection]
     heading_zh, heading_en = title or spec.title_zh, title or spec.title_en
     centre = None
@@ -108,17 +109,21 @@ def map_command(graph, output, projection, include_inferred, kinds, years, scope
         raise HarbinKGError(f"Nothing to draw: the {projection} projection of {path} has no nodes with this "
                             "selection (选择为空). Try --include-inferred, fewer --kind/--year filters, "
                             "--scope all or another --projection.")
-    echo_err(f"reading evidence for {len(G)} nodes and {G.number_of_edges()} links …")
-    details = map_details(store, G)
+    selected = (len(G), G.number_of_edges())
     scores = measure_scores(G, size_by, seed=seed)
     if top and centre is not None and centre not in set(sorted(scores, key=lambda n: -scores[n])[:top]):
         scores[centre] = max(scores.values(), default=1) + 1  # --top never folds away the focus
+    if top is not None:
+        # Fold first (what render_map would do), so that evidence is read for what is drawn only.
+        G = reduce_graph(G, top, scores)
+    attach_evidence(G, store)
+    echo_err(f"reading evidence for {selected[0]} nodes and {selected[1]} links …")
+    details = map_details(store, G)
     echo_err("laying out and writing the page …")
     page = render_map(G, title=heading_zh, title_en=heading_en, size_by=scores, color_by=color_by, seed=seed,
-                      lang=lang, top=top, details=details,
-                      focus=centre, depth=depth)
+                      lang=lang, details=details, focus=centre, depth=depth)
     check_output_path(output, force=force)
     atomic_write_text(output, page)
-    echo_err(f"wrote {output}: {len(G)} nodes, {G.number_of_edges()} links"
-             + (f" (top {top} drawn)" if top and len(G) > top else "")
+    echo_err(f"wrote {output}: {selected[0]} nodes, {selected[1]} links"
+             + (f" (top {top} drawn)" if top and selected[0] > top else "")
              + (f"; opens on {focus} at depth {depth}" if centre else ""))

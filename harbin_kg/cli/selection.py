@@ -49,8 +49,11 @@ def selection_options(*, default_projection: str = "partnership", aliases: tuple
 
 
 def select(source, projection: str, *, include_inferred: bool = False, kinds=(), years=(),
-           scope: str = "all", min_reliability: str | None = None):
-    """The projected graph with every selection filter applied (empty graphs are the caller's call)."""
+           scope: str = "all", min_reliability: str | None = None, evidence: bool = True):
+    """The projected graph with every selection filter applied (empty graphs are the caller's call).
+
+    ``evidence=False``: partnership ties come without ``facts``; the caller attaches them to what
+    it shows (:func:`harbin_kg.network.attach_evidence`)."""
     from .. import network
     from ..maps.selection import filter_reliability, filter_scope
 
@@ -64,6 +67,8 @@ def select(source, projection: str, *, include_inferred: bool = False, kinds=(),
                             f"projections, not to {projection}.")
     if years:
         kw["years"] = tuple(years)
+    if not evidence:
+        kw["evidence"] = False
     params = inspect.signature(network.project).parameters
     native = {k: v for k, v in (("scope", scope), ("min_reliability", min_reliability)) if k in params}
     G = network.project(source, projection, **kw, **{k: v for k, v in native.items() if v not in (None, "all")})
