@@ -284,6 +284,7 @@
         var width = Math.max(b.width, 0.3 / scale);  // as vis-network: never thinner than 0.3 px
         ctx.lineWidth = width;
         ctx.setLineDash(b.dashed ? LINK_DASHES : []);
+        ctx.lineCap = b.dashed ? "round" : "butt";  // as vis-network draws dashed edges
         ctx.beginPath();
         b.links.forEach(function (e) {
           var a = bodies[e.from], c = bodies[e.to];
