@@ -247,7 +247,8 @@ def empty_spot(opened):
     """Page coordinates of a point of the map with no node or link under it."""
     return opened.js("""() => { const n = hkgMap.network, r = n.body.container.getBoundingClientRect();
         for (let i = 0; i < 400; i++) { const x = 20 + (i * 37) % (r.width - 40), y = 20 + (i * 53) % (r.height - 40);
-          if (n.getNodeAt({x, y}) === undefined && n.getEdgeAt({x, y}) === undefined) { return [x + r.left, y + r.top]; } }
+          if (n.getNodeAt({x, y}) === undefined && n.getEdgeAt({x, y}) === undefined && !hkgMap.linkAt({x, y})) {
+            return [x + r.left, y + r.top]; } }
         return null; }""")
 
 
@@ -500,7 +501,8 @@ def test_hovering_a_drawn_link_shows_its_tooltip(open_map):
     link, x, y = clear_link(opened, "inferred-context")
     opened.page.mouse.move(x - 2, y - 2)
     opened.page.mouse.move(x, y)
-    assert opened.js("hkgMap.liveLinks()") == [link]  # hovered: vis-network highlights it
+    # hovered (once the pointer rests): a vis edge, which vis-network highlights
+    assert poll(opened, "hkgMap.liveLinks()", until=lambda v: v == [link]) == [link]
     tip = opened.page.locator("div.vis-tooltip")
     tip.wait_for(state="visible")
     edge = opened.js("id => hkgMap.data.edges.find(e => e.id === id)", link)
