@@ -228,7 +228,7 @@
   }
 
   // ---- links drawn by the page (big maps). Every link the filters let through is stroked in
-  // beforeDrawing, under the nodes, in one path per (width, dashed) pair, in vis-network's own
+  // beforeDrawing, under the nodes, in one path per (width, dashes) pair, in vis-network's own
   // style (colour, width, dashes, arrows), so a drawn link looks like a vis edge. The links someone
   // is looking at are vis edges ("live"): vis-network highlights them on hover and selection and
   // shows their tooltip. The pointer picks the nearest drawn link itself.
@@ -236,7 +236,6 @@
   var LINK = data.options.edges, LINK_COLOUR = LINK.color.color;
   var ARROWS = !!(LINK.arrows && LINK.arrows.to && LINK.arrows.to.enabled);
   var ARROW_SCALE = ARROWS ? (LINK.arrows.to.scaleFactor || 1) : 0;
-  var LINK_DASHES = [6, 4];
   var HOVER_REST = Math.min(120, data.options.interaction.tooltipDelay / 2);  // ms; before vis looks for a tooltip
   function wantedLinks() {
     var want = {};
@@ -279,8 +278,8 @@
     batches = [];
     data.edges.forEach(function (e) {
       if (!visible.edges[e.id] || live[e.id]) { return; }
-      var dashed = !!e.dashes, key = e.width + (dashed ? "d" : "s"), b = byKey[key];
-      if (!b) { b = byKey[key] = { width: e.width || 1, dashed: dashed, links: [] }; batches.push(b); }
+      var key = e.width + " " + (e.dashes || ""), b = byKey[key];
+      if (!b) { b = byKey[key] = { width: e.width || 1, dashes: e.dashes || null, links: [] }; batches.push(b); }
       b.links.push(e);
     });
     return batches;
@@ -300,8 +299,8 @@
       drawnBatches().forEach(function (b) {
         var width = Math.max(b.width, 0.3 / scale);  // as vis-network: never thinner than 0.3 px
         ctx.lineWidth = width;
-        ctx.setLineDash(b.dashed ? LINK_DASHES : []);
-        ctx.lineCap = b.dashed ? "round" : "butt";  // as vis-network draws dashed edges
+        ctx.setLineDash(b.dashes || []);
+        ctx.lineCap = b.dashes ? "round" : "butt";  // as vis-network draws dashed edges
         ctx.beginPath();
         b.links.forEach(function (e) {
           var a = bodies[e.from], c = bodies[e.to];
