@@ -4,6 +4,8 @@ Every page is opened from a file:// URL; any other request is recorded and abort
 wait for the page to say it is ready (``window.hkgMap.state.ready``) but never assert timings.
 """
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -245,7 +247,8 @@ def empty_spot(opened):
     """Page coordinates of a point of the map with no node or link under it."""
     return opened.js("""() => { const n = hkgMap.network, r = n.body.container.getBoundingClientRect();
         for (let i = 0; i < 400; i++) { const x = 20 + (i * 37) % (r.width - 40), y = 20 + (i * 53) % (r.height - 40);
-          if (n.getNodeAt({x, y}) === undefined && n.getEdgeAt({x, y}) === undefined) { return [x + r.left, y + r.top]; } }
+          if (n.getNodeAt({x, y}) === undefined && n.getEdgeAt({x, y}) === undefined && !hkgMap.linkAt({x, y})) {
+            return [x + r.left, y + r.top]; } }
         return null; }""")
 
 
@@ -396,3 +399,185 @@ def test_panning_a_big_map_moves_a_picture_and_ends_live(open_map):
     assert opened.js("hkgMap.panning()") is False
     page.mouse.up()
     assert box is not None and opened.errors == []
+
+
+# ---- links drawn by the page (maps of more than DRAWN_LINKS_MIN links): what a person can do
+# with a link must not change — hover it, click it for its evidence, filter it away.
+
+QUOTE = "哈尔滨市教育局与哈职院签署战略合作协议"
+
+
+def drawn_graph(n=1200) -> nx.Graph:
+    """A big map whose links differ: agreement or consortium, stated or inferred, dated 2020 or
+    2023, each with a quote of its own."""
+    G = big_graph(n)
+    for i, (u, v) in enumerate(sorted(tuple(sorted(e)) for e in G.edges)):
+        G.edges[u, v].update(weight=1.0, relations=["agreement" if i % 2 else "consortium"],
+                             status="stated" if i % 3 else "inferred-context", year=2020 if i % 4 else 2023,
+                             quotes=[f"{QUOTE}（第{i}条）"])
+    return G
+
+
+def clear_link(opened, status=None):
+    """(link id, page x, page y): the middle of a drawn link that no node and no other link comes
+    near, in the left half of the map (clear of the panel); of that ``status`` if given. The view
+    is zoomed in (scale 1) on the outskirts of the map, where links are far apart."""
+    return opened.js("""status => { const m = hkgMap.network, r = m.body.container.getBoundingClientRect();
+        const ok = e => !status || e.st === status, pos = m.getPositions(), vis = hkgMap.visible().edges;
+        const outskirts = Object.values(pos).sort((a, b) => Math.hypot(b.x, b.y) - Math.hypot(a.x, a.y));
+        for (const at of outskirts.slice(0, 40)) {
+        m.moveTo({position: {x: at.x + r.width / 4, y: at.y}, scale: 1.0, animation: false});
+        const shown = hkgMap.data.edges.filter(e => vis[e.id]);
+        const seg = e => [m.canvasToDOM(pos[e.from]), m.canvasToDOM(pos[e.to])];
+        const dist = (p, [a, b]) => { const dx = b.x - a.x, dy = b.y - a.y, l = dx * dx + dy * dy;
+          const k = l ? Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / l)) : 0;
+          return Math.hypot(a.x + k * dx - p.x, a.y + k * dy - p.y); };
+        const segs = shown.map(seg);
+        for (const e of shown) {
+          if (!ok(e)) continue;
+          const [a, b] = seg(e), p = {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2};
+          if (p.x < 30 || p.y < 30 || p.x > r.width / 2 || p.y > r.height - 30) continue;
+          if (m.getNodeAt(p) !== undefined) continue;
+          if (Object.values(pos).some(q => Math.hypot(m.canvasToDOM(q).x - p.x, m.canvasToDOM(q).y - p.y) < 25)) continue;
+          if (shown.some((f, j) => f.id !== e.id && dist(p, segs[j]) < 10)) continue;
+          return [e.id, p.x + r.left, p.y + r.top]; }
+        }
+        return null; }""", status)
+
+
+# Whether the map's canvas around page point (x, y) is darker than the white background (read
+# through a copy of those pixels: reading the map's own canvas again and again makes Chromium warn).
+INK = """([x, y]) => { const c = document.querySelector('#hkg-network canvas'), r = c.getBoundingClientRect();
+        const k = c.width / r.width, copy = document.createElement('canvas');
+        copy.width = 3; copy.height = 3;
+        const g = copy.getContext('2d', {willReadFrequently: true});
+        g.drawImage(c, Math.round((x - r.left) * k) - 1, Math.round((y - r.top) * k) - 1, 3, 3, 0, 0, 3, 3);
+        const d = g.getImageData(0, 0, 3, 3).data;
+        for (let i = 0; i < d.length; i += 4) { if (d[i + 3] > 0 && d[i] < 235) return true; }
+        return false; }"""
+
+
+def test_big_map_draws_its_links_and_a_click_on_one_opens_its_evidence(open_map):
+    from harbin_kg.maps import DRAWN_LINKS_MIN
+
+    G = drawn_graph()
+    assert G.number_of_edges() > DRAWN_LINKS_MIN
+    opened = open_map(render_map(G, title="1200"))
+    assert_clean(opened)
+    assert opened.js("hkgMap.data.drawn") is True
+    # every link is drawn by the page; vis-network holds none of them yet
+    assert sorted(opened.js("hkgMap.drawnLinks()")) == sorted(opened.js("hkgMap.data.edges.map(e => e.id)"))
+    assert opened.js("hkgMap.edges.get().filter(e => e.id[0] === 'e').length") == 0
+    link, x, y = clear_link(opened)
+    assert opened.js("id => hkgMap.drawnLinks().includes(id)", link) and poll(opened, INK, [x, y], until=bool)
+    edge = opened.js("id => hkgMap.data.edges.find(e => e.id === id)", link)
+    ends = opened.js("e => [e.from, e.to].map(id => hkgMap.data.nodes.find(n => n.id === id).lz)", edge)
+
+    # a click on the drawn link pins it: the panel shows its relation, its two ends and its quote
+    opened.page.mouse.click(x, y)
+    panel = opened.page.locator("#hkg-panel")
+    panel.wait_for(state="visible")
+    assert opened.js("hkgMap.state.selectedEdge") == link
+    assert opened.page.inner_text("#hkg-panel-title") == edge["lz"]
+    number = sorted(tuple(sorted(e)) for e in G.edges).index(tuple(sorted(int(name[2:]) for name in ends)))
+    body = opened.page.inner_text("#hkg-panel")
+    assert f"{QUOTE}（第{number}条）" in body and ends[0] in body and ends[1] in body
+    # … and it is now a vis edge, selected, drawn by vis-network rather than by the page
+    assert link in opened.js("hkgMap.liveLinks()") and link not in opened.js("hkgMap.drawnLinks()")
+    assert opened.js("hkgMap.network.getSelectedEdges()") == [link]
+    assert f"se={link}" in opened.js("location.hash")
+    # Esc closes the panel and the link goes back to the page's drawing
+    opened.page.keyboard.press("Escape")
+    panel.wait_for(state="hidden")
+    opened.page.mouse.move(5, 5)  # off the map: nothing hovered
+    assert poll(opened, "hkgMap.liveLinks()", until=lambda v: v == []) == []
+    assert link in opened.js("hkgMap.drawnLinks()")
+    assert poll(opened, INK, [x, y], until=bool)
+    assert opened.errors == []
+
+
+def test_hovering_a_drawn_link_shows_its_tooltip(open_map):
+    opened = open_map(render_map(drawn_graph(), title="1200"))
+    link, x, y = clear_link(opened, "inferred-context")
+    opened.page.mouse.move(x - 2, y - 2)
+    opened.page.mouse.move(x, y)
+    # hovered (once the pointer rests): a vis edge, which vis-network highlights
+    assert poll(opened, "hkgMap.liveLinks()", until=lambda v: v == [link]) == [link]
+    tip = opened.page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible")
+    edge = opened.js("id => hkgMap.data.edges.find(e => e.id === id)", link)
+    text = tip.inner_text()
+    assert f"{edge['lz']} / {edge['le']}" in text and "据上下文推断" in text and QUOTE in text
+    assert opened.errors == []
+
+
+def test_filters_and_the_year_hide_drawn_links(open_map):
+    opened = open_map(render_map(drawn_graph(), title="1200"))
+    all_links = set(opened.js("hkgMap.drawnLinks()"))
+    inferred = set(opened.js("hkgMap.data.edges.filter(e => e.st === 'inferred-context').map(e => e.id)"))
+    link, x, y = clear_link(opened, "inferred-context")
+    assert poll(opened, INK, [x, y], until=bool)
+    opened.page.locator('#hkg-statuses input[data-status="inferred"]').uncheck()
+    drawn = set(opened.js("hkgMap.drawnLinks()"))
+    assert drawn and not drawn & inferred
+    assert drawn == {e for e in all_links - inferred if opened.js("id => hkgMap.visible().edges[id]", e)}
+    assert not poll(opened, INK, [x, y], until=lambda v: not v)  # the dashed link is no longer drawn
+    assert opened.js("hkgMap.state.visibleEdges") == len(drawn)
+    opened.page.locator('#hkg-statuses input[data-status="inferred"]').check()
+    assert set(opened.js("hkgMap.drawnLinks()")) == all_links and poll(opened, INK, [x, y], until=bool)
+    # the year slider: "that year only", 2023, draws only the links of 2023
+    opened.page.locator("#hkg-year-on").check()
+    opened.page.locator('input[name="hkg-year-mode"][value="win"]').check()
+    opened.page.locator("#hkg-year").fill("2023")
+    years = opened.js("hkgMap.drawnLinks().map(id => hkgMap.data.edges.find(e => e.id === id).yr)")
+    assert years and set(years) == {2023}
+    # a relation switched off leaves the drawing too
+    opened.page.locator("#hkg-year-on").uncheck()
+    rel = opened.js("hkgMap.data.rels.find(p => p[1] === 'consortium')[0]")
+    opened.page.locator(f'#hkg-rels input[data-rel="{rel}"]').uncheck()
+    rels = opened.js("hkgMap.drawnLinks().map(id => hkgMap.data.edges.find(e => e.id === id).r)")
+    assert rels and set(rels) == {"agreement"}
+    assert "rx=consortium" in opened.js("location.hash")
+    assert opened.errors == []
+
+
+def test_a_pinned_node_a_path_and_the_exports_of_a_drawn_map(open_map):
+    G = drawn_graph()
+    opened = open_map(render_map(G, title="1200"))
+    hub = opened.js("hkgMap.data.nodes.find(n => n.lz === '机构0').id")
+    links = sorted(opened.js("id => hkgMap.data.edges.filter(e => e.from === id || e.to === id).map(e => e.id)", hub))
+    assert len(links) == G.degree(0)
+    opened.page.fill("#hkg-search", "机构0")
+    opened.page.press("#hkg-search", "Enter")
+    # the pinned node's links are vis edges, highlighted with it; the rest stay drawn
+    assert opened.js("hkgMap.liveLinks()") == links
+    assert sorted(opened.js("hkgMap.network.getSelectedEdges()")) == links
+    assert not set(links) & set(opened.js("hkgMap.drawnLinks()"))
+    # a shortest path: its links are selected on the map
+    paths = opened.js("hkgMap.findPaths('机构7', '机构1100')")
+    assert paths and set(paths[0]["edges"]) <= set(opened.js("hkgMap.network.getSelectedEdges()"))
+    assert set(paths[0]["edges"]) <= set(opened.js("hkgMap.liveLinks()"))
+    # the SVG has every link in view, dashed where inferred; the CSV every link with its quote
+    opened.js("hkgMap.closePanel()")
+    svg = opened.js("hkgMap.exportSVG()")
+    lines = re.findall(r"<line [^>]*>", svg)
+    assert len(lines) == G.number_of_edges()
+    assert sum("stroke-dasharray" in line for line in lines) == opened.js(
+        "hkgMap.data.edges.filter(e => e.st === 'inferred-context').length")
+    csv_text = opened.js("hkgMap.exportCSV()")
+    assert csv_text.count("\r\nlink,") == G.number_of_edges() and f"{QUOTE}（第0条）" in csv_text
+    png = opened.js("hkgMap.exportPNG()")
+    assert png.startswith("data:image/png;base64,")
+    assert opened.errors == []
+
+
+def test_small_and_physics_maps_keep_every_link_a_vis_edge():
+    from harbin_kg.maps import DRAWN_LINKS_MIN
+
+    G = drawn_graph()
+    data = lambda html: json.loads(html.split('id="hkg-data" type="application/json">')[1].split("</script>")[0])  # noqa: E731
+    assert data(render_map(G, title="t"))["drawn"] is True
+    assert data(render_map(G, title="t", layout="physics"))["drawn"] is False  # springs need every link
+    for n in (300, 700):  # 300 nodes have link labels; 700 nodes have fewer links than the threshold
+        small = nx.Graph(G.subgraph(range(n)))
+        assert small.number_of_edges() < DRAWN_LINKS_MIN and data(render_map(small, title="t"))["drawn"] is False

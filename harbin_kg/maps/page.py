@@ -36,11 +36,15 @@ from markupsafe import Markup
 from .. import __version__
 from ..errors import HarbinKGError
 
-__all__ = ["render_map", "reduce_graph", "display", "kind_style", "PHYSICS_LIMIT", "MAX_NODES", "LABEL_LIMIT"]
+__all__ = ["render_map", "reduce_graph", "display", "kind_style", "PHYSICS_LIMIT", "MAX_NODES", "LABEL_LIMIT",
+           "DRAWN_LINKS_MIN"]
 
 PHYSICS_LIMIT = 300  #: up to this many nodes: Kamada–Kawai layout and link labels; above: FR, no link labels
 LABEL_LIMIT = 500  #: larger maps open with only this many node labels (by score); zooming in adds the rest
 MAX_NODES = 5000  #: more drawn nodes than this and browsers stop being interactive: refuse
+#: more links than this (on a map of more than PHYSICS_LIMIT nodes with a precomputed layout): the
+#: page draws the links itself and makes vis-network edges only of those being looked at
+DRAWN_LINKS_MIN = 1500
 FOLD_MIN = 6  #: this many same-kind nodes with the same neighbours fold into one group node
 STATED = "stated"
 UNDATED = -1  #: the year of a fact that has no date (shown or hidden by the "undated" toggle)
@@ -518,7 +522,11 @@ def render_map(
             "fixed": fixed, "ev": evidence_table.records, "groups": groups, "years": years,
             "srctypes": [[s["id"], s["key"]] for s in source_types],
             "focus": focus_id, "depth": depth or 1, "titles": [title, title_en or title],
-            "edgeLabels": edge_labels}
+            "edgeLabels": edge_labels,
+            # vis-network builds a full options object per edge (0.4 s for 10,000 links): big maps
+            # get their links drawn by the page instead (templates/map.js, "links drawn by the page").
+            # Physics needs every link as a spring, so a live layout keeps them all as vis edges.
+            "drawn": fixed and len(nodes_out) > PHYSICS_LIMIT and len(edges_out) > DRAWN_LINKS_MIN}
     assets = _assets()
     csp = ("default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; "
            f"script-src {_sha(assets['vis_js'])} {_sha(assets['app_js'])}; base-uri 'none'; form-action 'none'")

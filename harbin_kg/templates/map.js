@@ -8,6 +8,11 @@
   var data = JSON.parse(document.getElementById("hkg-data").textContent);
   var EV = data.ev || [];
   var PAN_PICTURE_MIN = 1000;  // nodes: above this, panning moves a picture of the map
+  // Big maps (data.drawn): the page draws the links itself, as a few canvas paths, and gives
+  // vis-network only the links someone is looking at (hovered, selected, in the panel, on a path,
+  // around an expanded node). vis-network builds a full options object per edge; 10,000 of them
+  // were a fifth of the time a 5,000-node map took to open.
+  var DRAWN = !!data.drawn;
   var state = {
     ready: false, readyAt: null, lang: data.lang, selected: null, selectedEdge: null,
     statuses: { stated: true, inferred: true }, kindsOff: {}, relsOff: {}, srcOff: {},
@@ -66,8 +71,24 @@
       groupEdges.push(ge);
     });
   });
-  var nodes = new vis.DataSet(data.nodes.concat(groupNodes));
-  var edges = new vis.DataSet(data.edges.concat(groupEdges));
+  // Node sizes, given once. With a value per node, vis-network rescales every node (and rebuilds
+  // its label's fonts) after any change to any item: after each filter, label, hover or pin,
+  // 5,000 nodes at a time. The page computes vis-network's own linear scaling of the value
+  // (nodes.scaling: size and label size between min and max) and hands over the result.
+  var SCALING = data.options.nodes.scaling, vMin = Infinity, vMax = -Infinity;
+  data.nodes.concat(groupNodes).forEach(function (n) {
+    if (n.value !== undefined) { vMin = Math.min(vMin, n.value); vMax = Math.max(vMax, n.value); }
+  });
+  function sized(n) {
+    if (n.value === undefined) { return n; }
+    var k = vMax === vMin ? 0.5 : Math.max(0, (n.value - vMin) / (vMax - vMin)), item = Object.assign({}, n);
+    delete item.value;
+    item.size = SCALING.min + k * (SCALING.max - SCALING.min);
+    item.font = { size: SCALING.label.min + k * (SCALING.label.max - SCALING.label.min) };
+    return item;
+  }
+  var nodes = new vis.DataSet(data.nodes.concat(groupNodes).map(sized));
+  var edges = new vis.DataSet(DRAWN ? groupEdges : data.edges.concat(groupEdges));
   var kindOf = {}, relOf = {}, srcOf = {};
   data.kinds.forEach(function (p) { kindOf[p[0]] = p[1]; });
   (data.rels || []).forEach(function (p) { relOf[p[0]] = p[1]; });
@@ -202,9 +223,154 @@
       if (!snapshot) { return; }
       snapshot = null;
       renderOptions.hideNodesOnDrag = false; renderOptions.hideEdgesOnDrag = hideEdges;
-      network.redraw();
+      requestRedraw();
     });
   }
+
+  // ---- links drawn by the page (big maps). Every link the filters let through is stroked in
+  // beforeDrawing, under the nodes, in one path per (width, dashes) pair, in vis-network's own
+  // style (colour, width, dashes, arrows), so a drawn link looks like a vis edge. The links someone
+  // is looking at are vis edges ("live"): vis-network highlights them on hover and selection and
+  // shows their tooltip. The pointer picks the nearest drawn link itself.
+  var live = {}, hoverLink = null, batches = null;
+  var LINK = data.options.edges, LINK_COLOUR = LINK.color.color;
+  var ARROWS = !!(LINK.arrows && LINK.arrows.to && LINK.arrows.to.enabled);
+  var ARROW_SCALE = ARROWS ? (LINK.arrows.to.scaleFactor || 1) : 0;
+  var HOVER_REST = Math.min(120, data.options.interaction.tooltipDelay / 2);  // ms; before vis looks for a tooltip
+  function wantedLinks() {
+    var want = {};
+    function ends(id) { (adj[id] || []).forEach(function (p) { want[p[0]] = true; }); }
+    if (hoverLink) { want[hoverLink] = true; }
+    if (state.selectedEdge) { want[state.selectedEdge] = true; }
+    if (state.selected) { ends(state.selected); }  // the links its panel lists, highlighted with it
+    if (state.focus) { ends(state.focus); }
+    Object.keys(state.expanded).forEach(ends);
+    if (state.path && state.path.paths) {
+      state.path.paths.forEach(function (p) { p.edges.forEach(function (id) { want[id] = true; }); });
+    }
+    return want;
+  }
+  function syncLive() {
+    if (!DRAWN) { return; }
+    var want = wantedLinks(), add = [], remove = [], change = [];
+    Object.keys(live).forEach(function (id) {
+      var hide = !visible.edges[id];
+      if (!want[id]) { remove.push(id); delete live[id]; }
+      else if (live[id].hidden !== hide) { live[id].hidden = hide; change.push({ id: id, hidden: hide }); }
+    });
+    Object.keys(want).forEach(function (id) {
+      if (live[id] || !edgeById[id]) { return; }
+      var item = Object.assign({}, edgeById[id]);
+      item.hidden = !visible.edges[id];
+      // the tooltip vis-network shows once the pointer rests: written now for the hovered link
+      if (id === hoverLink) { item.title = edgeTip(edgeById[id]); }
+      live[id] = { hidden: item.hidden };
+      add.push(item);
+    });
+    if (remove.length) { edges.remove(remove); }
+    if (change.length) { edges.update(change); }
+    if (add.length) { edges.add(add); }
+    batches = null;
+  }
+  function drawnBatches() {
+    if (batches) { return batches; }
+    var byKey = {};
+    batches = [];
+    data.edges.forEach(function (e) {
+      if (!visible.edges[e.id] || live[e.id]) { return; }
+      var key = e.width + " " + (e.dashes || ""), b = byKey[key];
+      if (!b) { b = byKey[key] = { width: e.width || 1, dashes: e.dashes || null, links: [] }; batches.push(b); }
+      b.links.push(e);
+    });
+    return batches;
+  }
+  function drawnLinks() {
+    var out = [];
+    drawnBatches().forEach(function (b) { b.links.forEach(function (e) { out.push(e.id); }); });
+    return out;
+  }
+  if (DRAWN) {
+    network.on("beforeDrawing", function (ctx) {
+      var r = network.renderer, o = r.options;
+      if (snapshot || (r.dragging && o.hideEdgesOnDrag) || (r.zooming && o.hideEdgesOnZoom)) { return; }
+      var scale = network.getScale(), bodies = network.body.nodes;
+      ctx.save();
+      ctx.strokeStyle = LINK_COLOUR; ctx.fillStyle = LINK_COLOUR;
+      drawnBatches().forEach(function (b) {
+        var width = Math.max(b.width, 0.3 / scale);  // as vis-network: never thinner than 0.3 px
+        ctx.lineWidth = width;
+        ctx.setLineDash(b.dashes || []);
+        ctx.lineCap = b.dashes ? "round" : "butt";  // as vis-network draws dashed edges
+        ctx.beginPath();
+        b.links.forEach(function (e) {
+          var a = bodies[e.from], c = bodies[e.to];
+          if (a && c) { ctx.moveTo(a.x, a.y); ctx.lineTo(c.x, c.y); }
+        });
+        ctx.stroke();
+        // arrowheads of directed maps, once they are big enough to see (vis-network's shape and size)
+        var length = ARROW_SCALE * 15 + 3 * width;
+        if (!ARROWS || length * scale < 2) { return; }
+        ctx.setLineDash([]);
+        ctx.beginPath();
+        b.links.forEach(function (e) {
+          var a = bodies[e.from], c = bodies[e.to];
+          if (!a || !c || a === c) { return; }
+          var dx = c.x - a.x, dy = c.y - a.y, d = Math.sqrt(dx * dx + dy * dy) || 1, ux = dx / d, uy = dy / d;
+          var tip = (c.options.size || 10) + (c.options.borderWidth || 1);
+          var x = c.x - ux * tip, y = c.y - uy * tip;
+          ctx.moveTo(x, y);
+          ctx.lineTo(x - ux * length - uy * 0.3 * length, y - uy * length + ux * 0.3 * length);
+          ctx.lineTo(x - ux * 0.9 * length, y - uy * 0.9 * length);
+          ctx.lineTo(x - ux * length + uy * 0.3 * length, y - uy * length - ux * 0.3 * length);
+          ctx.closePath();
+        });
+        ctx.fill();
+      });
+      ctx.restore();
+    });
+  }
+  // The link nearest a point of the map (DOM pixels in the map's box), if one passes within a
+  // few pixels of it: what vis-network's getEdgeAt does for its own edges.
+  function linkAt(pointer) {
+    if (!DRAWN) { return null; }
+    var p = network.DOMtoCanvas(pointer), scale = network.getScale(), bodies = network.body.nodes;
+    var best = null, bestD = Infinity;
+    data.edges.forEach(function (e) {
+      if (!visible.edges[e.id]) { return; }
+      var a = bodies[e.from], c = bodies[e.to];
+      if (!a || !c) { return; }
+      var dx = c.x - a.x, dy = c.y - a.y, len = dx * dx + dy * dy;
+      var k = len ? Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len)) : 0;
+      var ex = a.x + k * dx - p.x, ey = a.y + k * dy - p.y, d = Math.sqrt(ex * ex + ey * ey) - (e.width || 1) / 2;
+      if (d < bestD) { bestD = d; best = e.id; }
+    });
+    return best !== null && bestD * scale <= 5 ? best : null;
+  }
+  function setHoverLink(id) {
+    if (id === hoverLink) { return; }
+    hoverLink = id;
+    syncLive();
+  }
+  if (DRAWN) {
+    // The link under the pointer is picked once the pointer rests, as a tooltip is: a new vis
+    // edge costs vis-network a drawing of the whole map, too much for every step of a mouse move.
+    var hoverTimer = null;
+    var stopHover = function () { if (hoverTimer !== null) { clearTimeout(hoverTimer); hoverTimer = null; } };
+    container.addEventListener("mousemove", function (ev) {
+      stopHover();
+      if (ev.buttons || snapshot) { return; }  // a drag pans or moves a node: no link to hover
+      var r = container.getBoundingClientRect(), at = { x: ev.clientX - r.left, y: ev.clientY - r.top };
+      hoverTimer = setTimeout(function () {
+        hoverTimer = null;
+        var node = network.getNodeAt(at);
+        setHoverLink(node === undefined || node === null ? linkAt(at) : null);
+      }, HOVER_REST);
+    });
+    container.addEventListener("mousedown", stopHover);
+    container.addEventListener("mouseleave", function () { stopHover(); setHoverLink(null); });
+  }
+
+  function requestRedraw() { network.body.emitter.emit("_requestRedraw"); }
 
   // ---- small DOM helpers: text only
   function el(tag, cls, text) {
@@ -263,7 +429,7 @@
   // What vis-network shows now, so apply() only sends what changes (5,000 updates cost a frame).
   var hiddenNow = {};
   data.nodes.forEach(function (n) { hiddenNow[n.id] = false; });
-  data.edges.forEach(function (e) { hiddenNow[e.id] = false; });
+  if (!DRAWN) { data.edges.forEach(function (e) { hiddenNow[e.id] = false; }); }
   groupNodes.forEach(function (n) { hiddenNow[n.id] = true; });
   groupEdges.forEach(function (e) { hiddenNow[e.id] = true; });
   var visible = { nodes: {}, edges: {} };
@@ -306,6 +472,7 @@
       if (shownHere) { nShown++; kindCount[n.k] = (kindCount[n.k] || 0) + 1; }
     });
     Object.keys(edgeVis).forEach(function (id) {
+      if (DRAWN && edgeById[id]) { return; }  // drawn by the page; syncLive() minds the vis edges
       var hide = !edgeVis[id];
       if (hiddenNow[id] !== hide) { hiddenNow[id] = hide; edgeUpdates.push({ id: id, hidden: hide }); }
     });
@@ -320,6 +487,9 @@
     visible = { nodes: nodeVis, edges: edgeVis };
     if (updates.length) { nodes.update(updates); }
     if (edgeUpdates.length) { edges.update(edgeUpdates); }
+    // the drawn links follow the filters in the next frame (one drawing, shared with vis-network's
+    // own requests: redraw() would draw the whole map at once, and again when vis asks)
+    if (DRAWN) { syncLive(); requestRedraw(); }
     state.visibleNodes = nShown; state.visibleEdges = eShown;
     $("hkg-counts").textContent = t("shown").replace("{n}", nShown).replace("{N}", data.nodes.length)
       .replace("{e}", eShown).replace("{E}", data.edges.length);
@@ -762,6 +932,7 @@
   }
   function pinEdge(id) {
     state.selected = null; state.selectedEdge = id; state.path = null;
+    syncLive();  // a drawn link becomes a vis edge, so vis-network can select it
     network.setSelection({ nodes: [], edges: [id] });
     renderPanel();
     panel.focus();
@@ -771,11 +942,14 @@
     panel.hidden = true;
     state.selected = null; state.selectedEdge = null; state.path = null;
     network.unselectAll();
+    syncLive();
     if (!quiet) { writeHash(); $("hkg-search").focus(); }
   }
   network.on("click", function (p) {
-    if (p.nodes.length) { pin(p.nodes[0]); }
-    else if (p.edges.length && edgeById[p.edges[0]]) { pinEdge(p.edges[0]); }
+    if (p.nodes.length) { pin(p.nodes[0]); return; }
+    var hit = p.edges.filter(function (id) { return edgeById[id]; })[0];
+    if (hit === undefined && DRAWN) { hit = linkAt(p.pointer.DOM); }  // a link drawn by the page
+    if (hit) { pinEdge(hit); }
   });
   $("hkg-panel-close").addEventListener("click", function () { closePanel(); });
   document.addEventListener("keydown", function (ev) {
@@ -894,7 +1068,7 @@
     var gl = svgEl("g", { "class": "links", stroke: "#9e9e9e", "stroke-width": 1.2 });
     Object.keys(visible.edges).forEach(function (id) {
       if (!visible.edges[id]) { return; }
-      var e = edges.get(id), a = pos[e.from], b = pos[e.to];
+      var e = edgeById[id] || edges.get(id), a = e && pos[e.from], b = e && pos[e.to];
       if (!a || !b) { return; }
       var line = svgEl("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y });
       if (edgeById[id] && isInferred(edgeById[id].st)) { line.setAttribute("stroke-dasharray", "6 4"); }
@@ -1059,5 +1233,7 @@
                     exportSVG: exportSVG, exportCSV: exportCSV,
                     exportPNG: function () { return exportPNG().toDataURL("image/png"); },
                     labelled: function () { return Object.keys(labelled); }, nodeTip: nodeTip, edgeTip: edgeTip,
-                    panning: function () { return !!snapshot; } };
+                    panning: function () { return !!snapshot; },
+                    drawnLinks: drawnLinks, liveLinks: function () { return Object.keys(live).sort(); },
+                    linkAt: linkAt };
 })();
