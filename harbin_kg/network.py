@@ -43,7 +43,7 @@ Everything is read with SPARQL SELECTs on a pyoxigraph Store (fast at a million 
 ``source`` may be a graph file path, a ``pyoxigraph.Store`` or an ``rdflib.Graph``.
 
 >>> sorted(PROJECTIONS)
-['documents', 'ecosystem', 'hierarchy', 'membership', 'partnership', 'pathways', 'two-mode']
+['documents', 'ecosystem', 'goals', 'hierarchy', 'membership', 'partnership', 'pathways', 'two-mode']
 """
 
 from __future__ import annotations
