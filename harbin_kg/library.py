@@ -70,7 +70,7 @@ def parse_header(text: str, *, where: str = "query") -> dict:
 
     >>> h = parse_header("# title-en: Partners\\n# param: org entity — who\\nSELECT ?org {}")
     >>> h["title-en"], h["params"]
-    ('Partners', (Param(name='org', kind='entity', optional=False, description='who'),))
+    ('Partners', (Param(name='org', kind='entity', optional=False, description='who', within=''),))
     """
     found: dict = {"params": (), "example": ()}
     params: list[Param] = []

@@ -44,7 +44,7 @@ citations); this module only shapes it into graphs. ``source`` may be a graph fi
 ``pyoxigraph.Store``, an ``rdflib.Graph`` or a remote endpoint's store.
 
 >>> sorted(PROJECTIONS)
-['documents', 'ecosystem', 'hierarchy', 'membership', 'partnership', 'pathways', 'two-mode']
+['documents', 'ecosystem', 'goals', 'hierarchy', 'membership', 'partnership', 'pathways', 'two-mode']
 """
 
 from __future__ import annotations

@@ -1,12 +1,20 @@
 """Shared fixtures: the real bundled graph (built once per run) and a CLI runner."""
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Keep compiled modules between runs even where PYTHONDONTWRITEBYTECODE is set (it is on some
+# machines and CI images): without them every pytest worker recompiles harbin_kg and re-does
+# pytest's assertion rewriting of every test module (~15 s a run on a loaded 2-core machine),
+# and every `harbin-kg` subprocess a test starts recompiles the package. The files go to the
+# git-ignored __pycache__/ folders; nothing else changes.
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture(scope="session")
@@ -141,13 +149,9 @@ def web_project(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def web_graph_path(tmp_path_factory) -> Path:
+def web_graph_path(pytestconfig, tmp_path_factory) -> Path:
     """The built (and validated) graph of the seed plus the web fixture, built once per run."""
-    from harbin_kg.build import Paths, build_and_write
-
-    root = make_web_project(tmp_path_factory.mktemp("web-project"))
-    build_and_write(root / "build", Paths(root / "data", root / "ontology"))
-    return root / "build" / "harbin.ttl"
+    return shared_build(pytestconfig, tmp_path_factory, "web-project", make_web_project)
 
 
 @pytest.fixture(scope="session")
@@ -159,18 +163,74 @@ def web_graph(web_graph_path):
 
 # --- the seed report alone ------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def seed_graph_path(tmp_path_factory) -> Path:
+def seed_graph_path(pytestconfig, tmp_path_factory) -> Path:
     """The built graph of the seed report alone, without the cited web pages.
 
     Findings that the report supports by itself (its counts, its ranking) are asserted on this
     graph, so they stay true as pages are added to data/facts/web/.
     """
-    from harbin_kg.build import Paths, build_and_write
+    return shared_build(pytestconfig, tmp_path_factory, "seed-project", make_seed_project)
 
-    root = tmp_path_factory.mktemp("seed-project")
+
+def make_seed_project(root: Path) -> Path:
+    """data/ and ontology/ under ``root`` with the seed report alone (no cited web pages)."""
     for name in ("data", "ontology"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("web"))
-    build_and_write(root / "build", Paths(root / "data", root / "ontology"))
+    return root
+
+
+@pytest.fixture
+def seed_project(tmp_path) -> Path:
+    """A private copy of the seed report's data and the ontology that a test may break.
+
+    For tests of the build's logic (a bad quote, a dangling reference, an atomic write): the
+    seed alone exercises every check at a quarter of the real data's build time. The real data
+    is built (and validated) whole by ``bundled_graph_path``, and checked by its own tests.
+    """
+    return make_seed_project(tmp_path)
+
+
+# --- built graphs shared by the xdist workers and kept between runs -------------------------
+# A build with SHACL validation takes seconds (minutes on a loaded machine); with `-n 2` each
+# worker used to build each session graph itself. One worker builds it under a file lock into
+# pytest's cache folder (.pytest_cache/d/harbin-kg-graphs, or the run's shared temp folder with
+# -p no:cacheprovider); the others, and later runs, reuse it. The key covers every input that
+# can change the bytes: the data and ontology, the test fixtures, harbin_kg's code and the
+# versions of the libraries that parse, reason and validate. `pytest --cache-clear` drops it.
+def _build_key(name: str) -> str:
+    import hashlib
+    from importlib.metadata import version
+
+    from harbin_kg.build import data_version, project_paths
+
+    digest = hashlib.sha256(f"{name}\n{data_version(project_paths())}\n".encode())
+    for folder in (ROOT / "harbin_kg", ROOT / "tests" / "data", ROOT / "data", ROOT / "ontology"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    for package in ("rdflib", "pyshacl", "pyoxigraph", "owlrl"):
+        digest.update(f"{package} {version(package)}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def shared_build(config, tmp_path_factory, name: str, make_project) -> Path:
+    """``make_project(root)`` built and validated once into a shared cache; its harbin.ttl."""
+    import fcntl
+
+    from harbin_kg.build import Paths, build_and_write
+
+    cache = getattr(config, "cache", None)
+    base = cache.mkdir("harbin-kg-graphs") if cache is not None else tmp_path_factory.getbasetemp().parent
+    root = base / f"{name}-{_build_key(name)}"
+    done = root / "build" / "BUILT"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker builds; the others wait for it
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)  # a build interrupted last time
+            root.mkdir(parents=True)
+            make_project(root)
+            build_and_write(root / "build", Paths(root / "data", root / "ontology"))
+            done.write_text("built and validated\n")
     return root / "build" / "harbin.ttl"
 
 

@@ -51,9 +51,9 @@ def test_every_quote_is_a_slice_of_its_source_at_its_offsets(bundled_graph):
         assert not suffix or SOURCE[end:end + len(suffix[0])] == suffix[0]
 
 
-def test_a_quote_keeps_the_page_break_inside_a_word(project_copy):
-    add_file(project_copy, "zz.ttl", '<org/harbin-university> hv:quote "哈\\n\\n市入选省级产教融合试点城市" .')
-    graph = build(project_copy)
+def test_a_quote_keeps_the_page_break_inside_a_word(seed_project):
+    add_file(seed_project, "zz.ttl", '<org/harbin-university> hv:quote "哈\\n\\n市入选省级产教融合试点城市" .')
+    graph = build(seed_project)
     start = SOURCE.index("哈\n\n市入选")
     end = start + len("哈\n\n市入选省级产教融合试点城市")
     assert (ID["org/harbin-university"], HV.evidence, ID[f"quote/seed-article/{start}-{end}"]) in graph
@@ -72,29 +72,29 @@ def test_the_worked_example_quote_has_the_offsets_model_md_gives(bundled_graph):
     ("到2025年", "occurs 2 times"),
     ("哈市入选省级产教融合试点城市", r"write it as \n\n"),
 ])
-def test_a_bad_quote_names_file_line_and_cause(project_copy, quote, expected):
-    path = add_file(project_copy, "zz.ttl", "\n\n" + f'<org/harbin-university> hv:quote "{quote}" .\n')
+def test_a_bad_quote_names_file_line_and_cause(seed_project, quote, expected):
+    path = add_file(seed_project, "zz.ttl", "\n\n" + f'<org/harbin-university> hv:quote "{quote}" .\n')
     with pytest.raises(DataError) as error:
-        build(project_copy)
+        build(seed_project)
     message = str(error.value)
     assert str(path) in message and "line" in message
     assert expected in message
 
 
-def test_a_quote_made_unique_by_its_prefix_is_accepted(project_copy):
-    add_file(project_copy, "zz.ttl",
+def test_a_quote_made_unique_by_its_prefix_is_accepted(seed_project):
+    add_file(seed_project, "zz.ttl",
              '<org/harbin-university> hv:quote [ oa:prefix "加大职业培训方面," ; oa:exact "到2025年" ] .')
-    graph = build(project_copy)
+    graph = build(seed_project)
     start = SOURCE.index("加大职业培训方面,") + len("加大职业培训方面,")
     end = start + len("到2025年")
     assert (ID["org/harbin-university"], HV.evidence, ID[f"quote/seed-article/{start}-{end}"]) in graph
 
 
-def test_a_changed_source_stops_the_build(project_copy):
-    path = project_copy / "data/sources/seed-article.txt"
+def test_a_changed_source_stops_the_build(seed_project):
+    path = seed_project / "data/sources/seed-article.txt"
     path.write_bytes(path.read_bytes().replace("哈尔滨".encode(), "哈爾濱".encode(), 1))
     with pytest.raises(DataError, match="changed after its quotes were taken"):
-        build(project_copy)
+        build(seed_project)
 
 
 # ---- strict parsing and the checks Turtle cannot make -------------------------------------
@@ -105,25 +105,25 @@ def test_a_changed_source_stops_the_build(project_copy):
     ('<org/x> a hv:School ; skos:prefLabel "\\u00ZZ"@zh .', "line 1"),              # bad escape
     ('<org/x> skos:prefLabel "x"@en^^xsd:string .', "line 1"),
 ])
-def test_turtle_errors_give_file_and_line(project_copy, body, expected):
-    path = project_copy / "data/facts/seed-article/zz.ttl"
+def test_turtle_errors_give_file_and_line(seed_project, body, expected):
+    path = seed_project / "data/facts/seed-article/zz.ttl"
     path.write_text(body + "\n", encoding="utf-8")
     with pytest.raises(DataError) as error:
-        build(project_copy)
+        build(seed_project)
     assert str(path) in str(error.value) and expected in str(error.value)
 
 
-def test_an_empty_file_is_an_error(project_copy):
-    path = project_copy / "data/facts/seed-article/zz.ttl"
+def test_an_empty_file_is_an_error(seed_project):
+    path = seed_project / "data/facts/seed-article/zz.ttl"
     path.write_text("   \n")
     with pytest.raises(DataError, match="empty"):
-        build(project_copy)
+        build(seed_project)
 
 
-def test_a_file_without_triples_is_an_error(project_copy):
-    path = add_file(project_copy, "zz.ttl", "# only comments\n")
+def test_a_file_without_triples_is_an_error(seed_project):
+    path = add_file(seed_project, "zz.ttl", "# only comments\n")
     with pytest.raises(DataError, match="no triples"):
-        build(project_copy)
+        build(seed_project)
     assert path.exists()
 
 
@@ -131,65 +131,65 @@ def test_a_file_without_triples_is_an_error(project_copy):
     (b"\xef\xbb\xbf<org/x> a <http://e/C> .", "byte-order mark"),
     ("<org/x> <http://e/p> \"哈尔滨\" .".encode("gb18030"), "not valid UTF-8"),
 ])
-def test_encoding_problems_are_refused(project_copy, raw, expected):
-    (project_copy / "data/facts/seed-article/zz.ttl").write_bytes(raw)
+def test_encoding_problems_are_refused(seed_project, raw, expected):
+    (seed_project / "data/facts/seed-article/zz.ttl").write_bytes(raw)
     with pytest.raises(DataError, match=expected):
-        build(project_copy)
+        build(seed_project)
 
 
-def test_an_unknown_term_names_the_file_and_line(project_copy):
-    path = add_file(project_copy, "zz.ttl", '\n<org/harbin-university> hv:signedOnn "2023" .\n')
+def test_an_unknown_term_names_the_file_and_line(seed_project):
+    path = add_file(seed_project, "zz.ttl", '\n<org/harbin-university> hv:signedOnn "2023" .\n')
     with pytest.raises(DataError) as error:
-        build(project_copy)
+        build(seed_project)
     line = path.read_text().splitlines().index('<org/harbin-university> hv:signedOnn "2023" .') + 1
     assert "unknown term" in str(error.value) and f"{path}, line {line}:" in str(error.value)
 
 
-def test_an_unknown_concept_is_refused(project_copy):
-    add_file(project_copy, "zz.ttl", "<org/harbin-university> hv:orgCategory orgcat:no-such-category .")
+def test_an_unknown_concept_is_refused(seed_project):
+    add_file(seed_project, "zz.ttl", "<org/harbin-university> hv:orgCategory orgcat:no-such-category .")
     with pytest.raises(DataError, match="no-such-category"):
-        build(project_copy)
+        build(seed_project)
 
 
-def test_an_entity_without_a_chinese_label_is_refused(project_copy):
-    path = add_file(project_copy, "zz.ttl", '<org/nameless-school> a hv:School ; skos:prefLabel "Nameless"@en ;\n'
+def test_an_entity_without_a_chinese_label_is_refused(seed_project):
+    path = add_file(seed_project, "zz.ttl", '<org/nameless-school> a hv:School ; skos:prefLabel "Nameless"@en ;\n'
                     '  hv:quote "哈尔滨学院建成高水平应用型本科大学" .')
     with pytest.raises(DataError) as error:
-        build(project_copy)
+        build(seed_project)
     assert "org/nameless-school" in str(error.value) and "Chinese label" in str(error.value)
     assert str(path) in str(error.value)
 
 
-def test_a_duplicate_identifier_names_both_files(project_copy):
-    path = add_file(project_copy, "zz.ttl", '<org/harbin-university> a hv:School ; skos:prefLabel "哈尔滨学院"@zh .')
+def test_a_duplicate_identifier_names_both_files(seed_project):
+    path = add_file(seed_project, "zz.ttl", '<org/harbin-university> a hv:School ; skos:prefLabel "哈尔滨学院"@zh .')
     with pytest.raises(DataError) as error:
-        build(project_copy)
+        build(seed_project)
     assert "duplicate identifier" in str(error.value)
     assert str(path) in str(error.value) and "entities.ttl" in str(error.value)
 
 
-def test_a_dangling_reference_is_refused(project_copy):
-    add_file(project_copy, "zz.ttl", "<org/harbin-university> hv:locatedIn <place/atlantis> .")
+def test_a_dangling_reference_is_refused(seed_project):
+    add_file(seed_project, "zz.ttl", "<org/harbin-university> hv:locatedIn <place/atlantis> .")
     with pytest.raises(DataError, match="place/atlantis"):
-        build(project_copy)
+        build(seed_project)
 
 
-def test_an_alias_naming_two_entities_is_refused(project_copy):
-    add_file(project_copy, "zz.ttl", '<org/harbin-university> skos:altLabel "哈职院"@zh .')
+def test_an_alias_naming_two_entities_is_refused(seed_project):
+    add_file(seed_project, "zz.ttl", '<org/harbin-university> skos:altLabel "哈职院"@zh .')
     with pytest.raises(DataError, match="哈职院"):
-        build(project_copy)
+        build(seed_project)
 
 
-def test_a_mention_that_is_not_in_its_quotes_is_refused(project_copy):
-    add_file(project_copy, "zz.ttl", '<org/harbin-university> hv:mentionText "哈尔滨大学" .')
+def test_a_mention_that_is_not_in_its_quotes_is_refused(seed_project):
+    add_file(seed_project, "zz.ttl", '<org/harbin-university> hv:mentionText "哈尔滨大学" .')
     with pytest.raises(DataError, match="mentionText"):
-        build(project_copy)
+        build(seed_project)
 
 
-def test_a_blank_node_without_a_parent_is_refused(project_copy):
-    add_file(project_copy, "zz.ttl", '[] a hv:School ; skos:prefLabel "某校"@zh .')
+def test_a_blank_node_without_a_parent_is_refused(seed_project):
+    add_file(seed_project, "zz.ttl", '[] a hv:School ; skos:prefLabel "某校"@zh .')
     with pytest.raises(DataError, match="give it an IRI"):
-        build(project_copy)
+        build(seed_project)
 
 
 def test_a_missing_data_folder_is_reported(tmp_path):
@@ -214,6 +214,7 @@ def test_blank_nodes_become_stable_iris(bundled_graph):
     assert not list(bundled_graph.triples((None, HV.quote, None)))
 
 
+@pytest.mark.slow  # two whole builds of the real data (the quick loop leaves it to make test)
 def test_two_builds_are_byte_identical(tmp_path):
     graph_a = build_graph()
     graph_b = build_graph()
@@ -221,12 +222,12 @@ def test_two_builds_are_byte_identical(tmp_path):
         assert serialize(graph_a, fmt) == serialize(graph_b, fmt)
 
 
-def test_a_failed_build_leaves_the_last_good_output(project_copy, runner):
+def test_a_failed_build_leaves_the_last_good_output(seed_project, runner):
     from harbin_kg.cli import cli
 
-    out = project_copy / "out"
-    args = ["build", "-o", str(out), "--data", str(project_copy / "data"),
-            "--ontology", str(project_copy / "ontology")]
+    out = seed_project / "out"
+    args = ["build", "-o", str(out), "--data", str(seed_project / "data"),
+            "--ontology", str(seed_project / "ontology")]
     first = runner.invoke(cli, args)
     assert first.exit_code == 0, first.stderr
     def snapshot():
@@ -235,7 +236,7 @@ def test_a_failed_build_leaves_the_last_good_output(project_copy, runner):
 
     before = snapshot()
     assert {"harbin.ttl", "harbin.nt", "harbin.jsonld", "harbin.version"} <= set(before)
-    add_file(project_copy, "zz.ttl", '<org/harbin-university> hv:quote "不在原文中的句子" .')
+    add_file(seed_project, "zz.ttl", '<org/harbin-university> hv:quote "不在原文中的句子" .')
     second = runner.invoke(cli, args)
     assert second.exit_code == 1
     assert "zz.ttl" in second.stderr and "不在原文中的句子" in second.stderr
@@ -268,18 +269,18 @@ def test_labels_are_bilingual_on_every_entity(bundled_graph):
             assert "zh" in found and "en" in found, f"{node} lacks a zh or en label: {found}"
 
 
-def test_a_derivation_rule_may_not_reach_the_network(project_copy, listener):
-    rule = project_copy / "ontology/rules/99-bad.rq"
+def test_a_derivation_rule_may_not_reach_the_network(seed_project, listener):
+    rule = seed_project / "ontology/rules/99-bad.rq"
     rule.write_text(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{listener.url}/sparql> {{ ?s ?p ?o }} }}\n")
     with pytest.raises(DataError, match="99-bad.rq.*SERVICE"):
-        build(project_copy)
+        build(seed_project)
     assert listener.hits == []
 
 
-def test_a_derivation_rule_must_be_a_construct(project_copy):
-    (project_copy / "ontology/rules/99-bad.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n")
+def test_a_derivation_rule_must_be_a_construct(seed_project):
+    (seed_project / "ontology/rules/99-bad.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n")
     with pytest.raises(DataError, match="must be a SPARQL CONSTRUCT"):
-        build(project_copy)
+        build(seed_project)
 
 
 # --- One build's outputs land together or not at all (issue 13, items 8 and 9) ------------------
@@ -390,19 +391,19 @@ def test_concurrent_writers_never_mix_their_outputs(tmp_path):
     assert len(set(final.values())) == 1 and final["harbin.ttl"] in ("A", "B")
 
 
-def test_two_concurrent_cli_builds_of_different_inputs_leave_one_of_them(project_copy, tmp_path):
+def test_two_concurrent_cli_builds_of_different_inputs_leave_one_of_them(seed_project, tmp_path):
     import shutil
     import subprocess
     import sys
 
     other = tmp_path / "other"
     other.mkdir()
-    shutil.copytree(project_copy / "data", other / "data")
-    shutil.copytree(project_copy / "ontology", other / "ontology")
+    shutil.copytree(seed_project / "data", other / "data")
+    shutil.copytree(seed_project / "ontology", other / "ontology")
     entities = other / "data" / "facts" / "seed-article" / "entities.ttl"
     entities.write_bytes(entities.read_bytes() + b"\n# another input: another data version, same facts\n")
     out = tmp_path / "out"
-    versions = {project_paths(root / "data", root / "ontology"): root for root in (project_copy, other)}
+    versions = {project_paths(root / "data", root / "ontology"): root for root in (seed_project, other)}
     procs = [subprocess.Popen([sys.executable, "-m", "harbin_kg", "build", "-o", str(out), "--no-validate",
                                "--data", str(p.data), "--ontology", str(p.ontology)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for p in versions]
@@ -422,14 +423,14 @@ def test_two_concurrent_cli_builds_of_different_inputs_leave_one_of_them(project
     assert str(graph.value(ID["graph/harbin-kg"], DCTERMS.hasVersion)) == stamp
 
 
-def test_build_marks_its_output_current_so_the_next_command_does_not_rebuild(project_copy, tmp_path,
+def test_build_marks_its_output_current_so_the_next_command_does_not_rebuild(seed_project, tmp_path,
                                                                              runner, monkeypatch):
     import harbin_kg.build as build_module
     import harbin_kg.cli.graph as graph_cli
     from harbin_kg.build import Paths, data_version
     from harbin_kg.cli import cli
 
-    paths = Paths(project_copy / "data", project_copy / "ontology")
+    paths = Paths(seed_project / "data", seed_project / "ontology")
     monkeypatch.setattr(build_module, "project_paths", lambda *a, **k: paths)
     monkeypatch.setattr(graph_cli, "project_paths", lambda *a, **k: paths)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

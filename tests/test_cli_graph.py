@@ -11,9 +11,10 @@ def test_validate_conforms_exit_0(runner, bundled_graph_path):
     assert "conforms (符合)" in result.stderr
 
 
-def test_validate_does_not_conform_exit_1(runner, bundled_graph_path, tmp_path):
+def test_validate_does_not_conform_exit_1(runner, seed_graph_path, tmp_path):
+    # the seed report's graph: the same shapes and the same label, at a fraction of the validation time
     broken = tmp_path / "broken.ttl"
-    text = bundled_graph_path.read_text(encoding="utf-8")
+    text = seed_graph_path.read_text(encoding="utf-8")
     # Drop the Chinese label of 哈尔滨学院: the label shape must catch it.
     assert '"哈尔滨学院"@zh' in text
     broken.write_text(text.replace('"哈尔滨学院"@zh', '"Harbin University (zh missing)"@en'), encoding="utf-8")
@@ -91,10 +92,10 @@ def test_commands_default_to_the_bundled_graph(runner, bundled_graph_path):
     assert json.loads(implicit.stdout)["triples"] > 5000
 
 
-def test_build_writes_three_formats(runner, project_copy):
-    out = project_copy / "out"
-    result = runner.invoke(cli, ["build", "-o", str(out), "--data", str(project_copy / "data"),
-                                 "--ontology", str(project_copy / "ontology")])
+def test_build_writes_three_formats(runner, seed_project):
+    out = seed_project / "out"
+    result = runner.invoke(cli, ["build", "-o", str(out), "--data", str(seed_project / "data"),
+                                 "--ontology", str(seed_project / "ontology")])
     assert result.exit_code == 0, result.stderr
     # The three formats and the data-version stamp, at the paths users expect (links into the
     # one versioned folder of this build, .builds/current: issue 13).

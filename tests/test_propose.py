@@ -312,12 +312,12 @@ NOTICE = """【示例 EXAMPLE】校企合作签约通知
 
 
 @pytest.mark.slow
-def test_round_trip_from_a_new_text_to_a_fact_on_the_map(runner, project_copy):
+def test_round_trip_from_a_new_text_to_a_fact_on_the_map(runner, seed_project):
     """The README's round trip: propose, accept, build, then query and map the new tie."""
-    data, ontology = project_copy / "data", project_copy / "ontology"
-    notice = project_copy / "notice.txt"
+    data, ontology = seed_project / "data", seed_project / "ontology"
+    notice = seed_project / "notice.txt"
     notice.write_text(NOTICE, encoding="utf-8")
-    draft = project_copy / "draft.ttl"
+    draft = seed_project / "draft.ttl"
     result = runner.invoke(cli, ["propose", str(notice), "--date", "2025-03-20", "--slug", "example-notice",
                                  "--title", "【示例】校企合作签约通知", "-o", str(draft)])
     assert result.exit_code == 0, result.output
@@ -330,7 +330,7 @@ def test_round_trip_from_a_new_text_to_a_fact_on_the_map(runner, project_copy):
     (data / "facts" / "example-notice").mkdir()
     facts = data / "facts" / "example-notice" / "facts.ttl"
     facts.write_text(draft.read_text(encoding="utf-8"), encoding="utf-8")
-    out = project_copy / "out"
+    out = seed_project / "out"
     refused = runner.invoke(cli, ["build", "--data", str(data), "--ontology", str(ontology), "-o", str(out)])
     assert refused.exit_code != 0 and "assertion-status" in refused.output
     assert not (out / "harbin.ttl").exists()
@@ -346,7 +346,7 @@ def test_round_trip_from_a_new_text_to_a_fact_on_the_map(runner, project_copy):
                                    "--format", "csv"])
     assert partners.exit_code == 0, partners.output
     assert "哈尔滨职业技术学院" in partners.stdout
-    page = project_copy / "map.html"
+    page = seed_project / "map.html"
     drawn = runner.invoke(cli, ["map", str(graph), "--focus", "示例智能制造有限公司", "-o", str(page)])
     assert drawn.exit_code == 0, drawn.output
     html = page.read_text(encoding="utf-8")

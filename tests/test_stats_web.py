@@ -2,7 +2,6 @@
 (the web fixture's contribution is compared against the same project without it)."""
 
 import json
-import shutil
 
 import pytest
 
@@ -11,15 +10,9 @@ from harbin_kg.stats import coverage
 
 
 @pytest.fixture(scope="module")
-def seed_only_path(tmp_path_factory):
-    from harbin_kg.build import Paths, build_and_write
-    from conftest import make_web_project
-
-    root = make_web_project(tmp_path_factory.mktemp("seed-only"))
-    shutil.rmtree(root / "data" / "sources" / "web")
-    shutil.rmtree(root / "data" / "facts" / "web")
-    build_and_write(root / "build", Paths(root / "data", root / "ontology"))
-    return root / "build" / "harbin.ttl"
+def seed_only_path(seed_graph_path):
+    """The same project without the web fixture: the seed report alone (built once per run)."""
+    return seed_graph_path
 
 
 def test_sources_by_type(web_graph_path):
