@@ -549,10 +549,12 @@ def test_a_pinned_node_a_path_and_the_exports_of_a_drawn_map(open_map):
     assert len(links) == G.degree(0)
     opened.page.fill("#hkg-search", "机构0")
     opened.page.press("#hkg-search", "Enter")
-    # the pinned node's links are vis edges, highlighted with it; the rest stay drawn
-    assert opened.js("hkgMap.liveLinks()") == links
-    assert sorted(opened.js("hkgMap.network.getSelectedEdges()")) == links
-    assert not set(links) & set(opened.js("hkgMap.drawnLinks()"))
+    # the pinned node's links are drawn again, highlighted with it (no vis edges for them)
+    assert opened.js("hkgMap.network.getSelectedNodes()") == [hub]
+    assert opened.js("hkgMap.selectedLinks()") == links and opened.js("hkgMap.liveLinks()") == []
+    assert set(links) <= set(opened.js("hkgMap.drawnLinks()"))
+    # … and so is everything its panel lists: one entry per link
+    assert opened.page.locator("#hkg-panel .rel-item").count() == len(links)
     # a shortest path: its links are selected on the map
     paths = opened.js("hkgMap.findPaths('机构7', '机构1100')")
     assert paths and set(paths[0]["edges"]) <= set(opened.js("hkgMap.network.getSelectedEdges()"))
