@@ -4,7 +4,6 @@ Every page is opened from a file:// URL; any other request is recorded and abort
 wait for the page to say it is ready (``window.hkgMap.state.ready``) but never assert timings.
 """
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -485,7 +484,8 @@ def test_big_map_draws_its_links_and_a_click_on_one_opens_its_evidence(open_map)
     # … and it is now a vis edge, selected, drawn by vis-network rather than by the page
     assert link in opened.js("hkgMap.liveLinks()") and link not in opened.js("hkgMap.drawnLinks()")
     assert opened.js("hkgMap.network.getSelectedEdges()") == [link]
-    assert f"se={link}" in opened.js("location.hash")
+    fragment = opened.js("location.hash")
+    assert f"se={link}" in fragment
     # Esc closes the panel and the link goes back to the page's drawing
     opened.page.keyboard.press("Escape")
     panel.wait_for(state="hidden")
@@ -493,6 +493,11 @@ def test_big_map_draws_its_links_and_a_click_on_one_opens_its_evidence(open_map)
     assert poll(opened, "hkgMap.liveLinks()", until=lambda v: v == []) == []
     assert link in opened.js("hkgMap.drawnLinks()")
     assert poll(opened, INK, [x, y], until=bool)
+    # the view as a link: the fragment pins the drawn link again
+    opened.js("h => { location.hash = h; }", fragment)
+    panel.wait_for(state="visible")
+    assert opened.js("hkgMap.state.selectedEdge") == link and opened.js("hkgMap.liveLinks()") == [link]
+    assert opened.js("hkgMap.network.getSelectedEdges()") == [link]
     assert opened.errors == []
 
 
@@ -571,15 +576,3 @@ def test_a_pinned_node_a_path_and_the_exports_of_a_drawn_map(open_map):
     png = opened.js("hkgMap.exportPNG()")
     assert png.startswith("data:image/png;base64,")
     assert opened.errors == []
-
-
-def test_small_and_physics_maps_keep_every_link_a_vis_edge():
-    from harbin_kg.maps import DRAWN_LINKS_MIN
-
-    G = drawn_graph()
-    data = lambda html: json.loads(html.split('id="hkg-data" type="application/json">')[1].split("</script>")[0])  # noqa: E731
-    assert data(render_map(G, title="t"))["drawn"] is True
-    assert data(render_map(G, title="t", layout="physics"))["drawn"] is False  # springs need every link
-    for n in (300, 700):  # 300 nodes have link labels; 700 nodes have fewer links than the threshold
-        small = nx.Graph(G.subgraph(range(n)))
-        assert small.number_of_edges() < DRAWN_LINKS_MIN and data(render_map(small, title="t"))["drawn"] is False
