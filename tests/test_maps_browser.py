@@ -501,8 +501,11 @@ def test_big_map_draws_its_links_and_a_click_on_one_opens_its_evidence(open_map)
     assert opened.errors == []
 
 
-def test_hovering_a_drawn_link_shows_its_tooltip(open_map):
-    opened = open_map(render_map(drawn_graph(), title="1200"))
+def test_hovering_a_drawn_link_shows_its_tooltip_as_text(open_map):
+    G = drawn_graph()
+    for u, v in G.edges:  # hostile relation names: shown as text, never run
+        G.edges[u, v].update(relation_zh=HOSTILE[0] + "协议", relation_en=HOSTILE[3])
+    opened = open_map(render_map(G, title="1200"))
     link, x, y = clear_link(opened, "inferred-context")
     opened.page.mouse.move(x - 2, y - 2)
     opened.page.mouse.move(x, y)
@@ -513,7 +516,10 @@ def test_hovering_a_drawn_link_shows_its_tooltip(open_map):
     edge = opened.js("id => hkgMap.data.edges.find(e => e.id === id)", link)
     text = tip.inner_text()
     assert f"{edge['lz']} / {edge['le']}" in text and "据上下文推断" in text and QUOTE in text
-    assert opened.errors == []
+    assert edge["lz"] == HOSTILE[0] + "协议" and edge["le"] == HOSTILE[3]
+    assert opened.js("document.body.dataset.xss") is None
+    assert opened.js("document.querySelectorAll('img, svg, a[href], iframe').length") == 0
+    assert_clean(opened)
 
 
 def test_filters_and_the_year_hide_drawn_links(open_map):
