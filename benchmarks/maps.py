@@ -15,6 +15,9 @@ Measured, median of N runs, on Barabási–Albert graphs (two edges per new node
   every process the benchmark started. That CPU figure includes the harness itself (playwright
   sending 40 mouse events, the browser process): the same drag over a one-node map is measured
   too, and the difference is what the map costs. Budget: ≤ 50 ms per frame.
+* **pinning a node** at the largest size — ``hkgMap.pin`` on five nodes in turn (the panel, the
+  highlight of the node's links, the filters' bookkeeping) until the next frame is drawn: the
+  page's main-thread CPU per pin. No budget; what a click costs once the map is open.
 * **the whole ``harbin-kg map`` run** on a synthetic graph (``harbin-kg synth``) whose ecosystem
   projection has about 5,000 nodes: wall time and CPU time of the command (the machine's load
   average is printed, because wall time on a shared machine waits for a core). Budget: ≤ 5 s.
@@ -143,7 +146,11 @@ def browser_time(browser, page_html: str, folder: Path, cap: float, pan: bool = 
             t = page.evaluate("window.__bench ? window.__bench.t : null")
             if t is not None:
                 busy, thread = _task_seconds() - start, _thread_seconds(cdp) - thread0
-                return (t / 1000.0, busy, thread), (pan_figures(page, cdp) if pan else None)
+                if not pan:
+                    return (t / 1000.0, busy, thread), None
+                figures = pan_figures(page, cdp)
+                figures.update(pin_figures(page, cdp))
+                return (t / 1000.0, busy, thread), figures
             page.wait_for_timeout(50)
         return (None, None, None), None
     except Exception as error:  # playwright's TimeoutError: past the cap
@@ -221,6 +228,21 @@ def pan_figures(page, cdp) -> dict:
             "draw_max": max(draws) if draws else float("nan"),
             "frame_median": statistics.median(gaps) if gaps else float("nan"), "frame_p95": p95(gaps),
             "draws": len(draws), "busy_per_frame": 1000 * busy / max(len(draws), 1)}
+
+
+def pin_figures(page, cdp) -> dict:
+    """Pin five nodes in turn (what a click does: panel, highlight, the filters' bookkeeping) and
+    close the panel again; main-thread CPU ms of each pin until the next frame is drawn."""
+    page.mouse.move(1, 1)  # off the map: nothing hovered
+    ids = page.evaluate("hkgMap.data.nodes.slice(10, 15).map(n => n.id)")
+    costs = []
+    for node in ids:
+        before = _thread_seconds(cdp)
+        page.evaluate("""id => new Promise(done => { hkgMap.pin(id);
+            requestAnimationFrame(() => requestAnimationFrame(() => done())); })""", node)
+        costs.append(1000 * (_thread_seconds(cdp) - before))
+        page.evaluate("hkgMap.closePanel()")
+    return {"pin_median": statistics.median(costs), "pin_max": max(costs)} if costs else {}
 
 
 def whole_run(triples: int, folder: Path) -> dict:
@@ -357,6 +379,14 @@ def main() -> None:
             print(f"| {name} | {pan['draw_median']:.1f} / {pan['draw_p95']:.1f} | {pan['draw_max']:.1f} | "
                   f"{pan['frame_median']:.1f} / {pan['frame_p95']:.1f} | {pan['busy_per_frame']:.1f} | "
                   f"{'' if name.startswith('one node') else f'{net:.1f}'} | {pan['draws']} | {ok} |")
+    pinned = {name: pan for name, pan in pans.items() if "pin_median" in pan and not name.startswith("one node")}
+    if pinned:
+        print(f"\nPinning a node at {max(sizes):,} nodes (panel, highlight of its links, until the next frame is "
+              "drawn; page main-thread CPU, median / max of 5 nodes):\n")
+        print("| page | CPU per pin |")
+        print("|---|---:|")
+        for name, pan in pinned.items():
+            print(f"| {name} | {pan['pin_median']:.0f} / {pan['pin_max']:.0f} ms |")
     if whole:
         print(f"\nWhole run, `harbin-kg map` on `harbin-kg synth -n {args.synth_triples} -s 1` ({whole['what']}); "
               f"load average {whole['load']:.1f} on {os.cpu_count()} cores:\n")

@@ -264,3 +264,20 @@ def test_big_maps_open_with_labels_on_their_best_scored_nodes_only():
     assert next(n for n in data["nodes"] if n["lz"] == f"机构{hub}")["label"] == f"机构{hub}"
     small = data_of(render_map(nx.path_graph(LABEL_LIMIT), title="t"))
     assert all("label" in n for n in small["nodes"])  # up to the limit every node opens labelled
+
+
+def test_big_maps_have_their_links_drawn_by_the_page_unless_laid_out_live():
+    """Above PHYSICS_LIMIT nodes and DRAWN_LINKS_MIN links the page draws the links itself (every
+    link stays in the data, with its dashes); small maps and live layouts keep vis edges."""
+    from harbin_kg.maps import DRAWN_LINKS_MIN
+
+    G = nx.barabasi_albert_graph(1200, 2, seed=5)
+    for u, v in G.edges:
+        G.edges[u, v].update(relations=["agreement"], status="stated" if (u + v) % 3 else "inferred-context")
+    big = data_of(render_map(G, title="t"))
+    assert big["drawn"] is True and len(big["edges"]) == G.number_of_edges() > DRAWN_LINKS_MIN
+    assert {tuple(e.get("dashes") or ()) for e in big["edges"]} == {(), (6, 4)}
+    assert data_of(render_map(G, title="t", layout="physics"))["drawn"] is False  # springs need every link
+    for n in (300, 700):  # 300 nodes: link labels; 700 nodes: fewer links than the threshold
+        small = nx.Graph(G.subgraph(range(n)))
+        assert small.number_of_edges() < DRAWN_LINKS_MIN and data_of(render_map(small, title="t"))["drawn"] is False

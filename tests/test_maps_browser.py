@@ -4,7 +4,6 @@ Every page is opened from a file:// URL; any other request is recorded and abort
 wait for the page to say it is ready (``window.hkgMap.state.ready``) but never assert timings.
 """
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -485,7 +484,8 @@ def test_big_map_draws_its_links_and_a_click_on_one_opens_its_evidence(open_map)
     # … and it is now a vis edge, selected, drawn by vis-network rather than by the page
     assert link in opened.js("hkgMap.liveLinks()") and link not in opened.js("hkgMap.drawnLinks()")
     assert opened.js("hkgMap.network.getSelectedEdges()") == [link]
-    assert f"se={link}" in opened.js("location.hash")
+    fragment = opened.js("location.hash")
+    assert f"se={link}" in fragment
     # Esc closes the panel and the link goes back to the page's drawing
     opened.page.keyboard.press("Escape")
     panel.wait_for(state="hidden")
@@ -493,11 +493,19 @@ def test_big_map_draws_its_links_and_a_click_on_one_opens_its_evidence(open_map)
     assert poll(opened, "hkgMap.liveLinks()", until=lambda v: v == []) == []
     assert link in opened.js("hkgMap.drawnLinks()")
     assert poll(opened, INK, [x, y], until=bool)
+    # the view as a link: the fragment pins the drawn link again
+    opened.js("h => { location.hash = h; }", fragment)
+    panel.wait_for(state="visible")
+    assert opened.js("hkgMap.state.selectedEdge") == link and opened.js("hkgMap.liveLinks()") == [link]
+    assert opened.js("hkgMap.network.getSelectedEdges()") == [link]
     assert opened.errors == []
 
 
-def test_hovering_a_drawn_link_shows_its_tooltip(open_map):
-    opened = open_map(render_map(drawn_graph(), title="1200"))
+def test_hovering_a_drawn_link_shows_its_tooltip_as_text(open_map):
+    G = drawn_graph()
+    for u, v in G.edges:  # hostile relation names: shown as text, never run
+        G.edges[u, v].update(relation_zh=HOSTILE[0] + "协议", relation_en=HOSTILE[3])
+    opened = open_map(render_map(G, title="1200"))
     link, x, y = clear_link(opened, "inferred-context")
     opened.page.mouse.move(x - 2, y - 2)
     opened.page.mouse.move(x, y)
@@ -508,7 +516,10 @@ def test_hovering_a_drawn_link_shows_its_tooltip(open_map):
     edge = opened.js("id => hkgMap.data.edges.find(e => e.id === id)", link)
     text = tip.inner_text()
     assert f"{edge['lz']} / {edge['le']}" in text and "据上下文推断" in text and QUOTE in text
-    assert opened.errors == []
+    assert edge["lz"] == HOSTILE[0] + "协议" and edge["le"] == HOSTILE[3]
+    assert opened.js("document.body.dataset.xss") is None
+    assert opened.js("document.querySelectorAll('img, svg, a[href], iframe').length") == 0
+    assert_clean(opened)
 
 
 def test_filters_and_the_year_hide_drawn_links(open_map):
@@ -549,10 +560,12 @@ def test_a_pinned_node_a_path_and_the_exports_of_a_drawn_map(open_map):
     assert len(links) == G.degree(0)
     opened.page.fill("#hkg-search", "机构0")
     opened.page.press("#hkg-search", "Enter")
-    # the pinned node's links are vis edges, highlighted with it; the rest stay drawn
-    assert opened.js("hkgMap.liveLinks()") == links
-    assert sorted(opened.js("hkgMap.network.getSelectedEdges()")) == links
-    assert not set(links) & set(opened.js("hkgMap.drawnLinks()"))
+    # the pinned node's links are drawn again, highlighted with it (no vis edges for them)
+    assert opened.js("hkgMap.network.getSelectedNodes()") == [hub]
+    assert opened.js("hkgMap.selectedLinks()") == links and opened.js("hkgMap.liveLinks()") == []
+    assert set(links) <= set(opened.js("hkgMap.drawnLinks()"))
+    # … and so is everything its panel lists: one entry per link
+    assert opened.page.locator("#hkg-panel .rel-item").count() == len(links)
     # a shortest path: its links are selected on the map
     paths = opened.js("hkgMap.findPaths('机构7', '机构1100')")
     assert paths and set(paths[0]["edges"]) <= set(opened.js("hkgMap.network.getSelectedEdges()"))
@@ -569,15 +582,3 @@ def test_a_pinned_node_a_path_and_the_exports_of_a_drawn_map(open_map):
     png = opened.js("hkgMap.exportPNG()")
     assert png.startswith("data:image/png;base64,")
     assert opened.errors == []
-
-
-def test_small_and_physics_maps_keep_every_link_a_vis_edge():
-    from harbin_kg.maps import DRAWN_LINKS_MIN
-
-    G = drawn_graph()
-    data = lambda html: json.loads(html.split('id="hkg-data" type="application/json">')[1].split("</script>")[0])  # noqa: E731
-    assert data(render_map(G, title="t"))["drawn"] is True
-    assert data(render_map(G, title="t", layout="physics"))["drawn"] is False  # springs need every link
-    for n in (300, 700):  # 300 nodes have link labels; 700 nodes have fewer links than the threshold
-        small = nx.Graph(G.subgraph(range(n)))
-        assert small.number_of_edges() < DRAWN_LINKS_MIN and data(render_map(small, title="t"))["drawn"] is False

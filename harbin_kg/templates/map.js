@@ -229,22 +229,22 @@
 
   // ---- links drawn by the page (big maps). Every link the filters let through is stroked in
   // beforeDrawing, under the nodes, in one path per (width, dashes) pair, in vis-network's own
-  // style (colour, width, dashes, arrows), so a drawn link looks like a vis edge. The links someone
-  // is looking at are vis edges ("live"): vis-network highlights them on hover and selection and
-  // shows their tooltip. The pointer picks the nearest drawn link itself.
+  // style (colour, width, dashes, arrows), so a drawn link looks like a vis edge; the links of a
+  // selected node are drawn again on top in vis-network's highlight. The links vis-network must
+  // hover or select are vis edges ("live"): the one under the resting pointer (vis-network shows
+  // its tooltip), the pinned link and the links of a path. The pointer picks the nearest drawn
+  // link itself. Adding or removing a vis edge costs vis-network a pass over every node, so the
+  // links of a pinned node, which may be hundreds, stay drawn.
   var live = {}, hoverLink = null, batches = null;
-  var LINK = data.options.edges, LINK_COLOUR = LINK.color.color;
+  var LINK = data.options.edges, LINK_COLOUR = LINK.color.color, LINK_HIGHLIGHT = LINK.color.highlight;
+  var SELECTION_WIDTH = typeof LINK.selectionWidth === "number" ? LINK.selectionWidth : 1;
   var ARROWS = !!(LINK.arrows && LINK.arrows.to && LINK.arrows.to.enabled);
   var ARROW_SCALE = ARROWS ? (LINK.arrows.to.scaleFactor || 1) : 0;
   var HOVER_REST = Math.min(120, data.options.interaction.tooltipDelay / 2);  // ms; before vis looks for a tooltip
   function wantedLinks() {
     var want = {};
-    function ends(id) { (adj[id] || []).forEach(function (p) { want[p[0]] = true; }); }
     if (hoverLink) { want[hoverLink] = true; }
     if (state.selectedEdge) { want[state.selectedEdge] = true; }
-    if (state.selected) { ends(state.selected); }  // the links its panel lists, highlighted with it
-    if (state.focus) { ends(state.focus); }
-    Object.keys(state.expanded).forEach(ends);
     if (state.path && state.path.paths) {
       state.path.paths.forEach(function (p) { p.edges.forEach(function (id) { want[id] = true; }); });
     }
@@ -267,10 +267,19 @@
       live[id] = { hidden: item.hidden };
       add.push(item);
     });
-    if (remove.length) { edges.remove(remove); }
-    if (change.length) { edges.update(change); }
-    if (add.length) { edges.add(add); }
     batches = null;
+    if (!remove.length && !change.length && !add.length) { return; }
+    // vis-network draws the whole map after each of these calls, at once (with physics off, a
+    // change of data "restarts the simulation", which draws): held back, one drawing for the
+    // lot comes with the next frame
+    var renderer = network.renderer, allowed = renderer.allowRedraw;
+    renderer.allowRedraw = false;
+    try {
+      if (remove.length) { edges.remove(remove); }
+      if (change.length) { edges.update(change); }
+      if (add.length) { edges.add(add); }
+    } finally { renderer.allowRedraw = allowed; }
+    requestRedraw();
   }
   function drawnBatches() {
     if (batches) { return batches; }
@@ -289,6 +298,42 @@
     drawnBatches().forEach(function (b) { b.links.forEach(function (e) { out.push(e.id); }); });
     return out;
   }
+  function selectedLinks() {  // the drawn links of the node vis-network has selected
+    var sel = network.getSelectedNodes(), out = [];
+    if (sel.length !== 1 || !adj[sel[0]]) { return out; }
+    adj[sel[0]].forEach(function (p) { if (visible.edges[p[0]] && !live[p[0]]) { out.push(edgeById[p[0]]); } });
+    return out;
+  }
+  function strokeLinks(ctx, links, width, dashes, scale, bodies) {
+    width = Math.max(width, 0.3 / scale);  // as vis-network: never thinner than 0.3 px
+    ctx.lineWidth = width;
+    ctx.setLineDash(dashes || []);
+    ctx.lineCap = dashes ? "round" : "butt";  // as vis-network draws dashed edges
+    ctx.beginPath();
+    links.forEach(function (e) {
+      var a = bodies[e.from], c = bodies[e.to];
+      if (a && c) { ctx.moveTo(a.x, a.y); ctx.lineTo(c.x, c.y); }
+    });
+    ctx.stroke();
+    // arrowheads of directed maps, once they are big enough to see (vis-network's shape and size)
+    var length = ARROW_SCALE * 15 + 3 * width;
+    if (!ARROWS || length * scale < 2) { return; }
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    links.forEach(function (e) {
+      var a = bodies[e.from], c = bodies[e.to];
+      if (!a || !c || a === c) { return; }
+      var dx = c.x - a.x, dy = c.y - a.y, d = Math.sqrt(dx * dx + dy * dy) || 1, ux = dx / d, uy = dy / d;
+      var tip = (c.options.size || 10) + (c.options.borderWidth || 1);
+      var x = c.x - ux * tip, y = c.y - uy * tip;
+      ctx.moveTo(x, y);
+      ctx.lineTo(x - ux * length - uy * 0.3 * length, y - uy * length + ux * 0.3 * length);
+      ctx.lineTo(x - ux * 0.9 * length, y - uy * 0.9 * length);
+      ctx.lineTo(x - ux * length + uy * 0.3 * length, y - uy * length - ux * 0.3 * length);
+      ctx.closePath();
+    });
+    ctx.fill();
+  }
   if (DRAWN) {
     network.on("beforeDrawing", function (ctx) {
       var r = network.renderer, o = r.options;
@@ -296,35 +341,10 @@
       var scale = network.getScale(), bodies = network.body.nodes;
       ctx.save();
       ctx.strokeStyle = LINK_COLOUR; ctx.fillStyle = LINK_COLOUR;
-      drawnBatches().forEach(function (b) {
-        var width = Math.max(b.width, 0.3 / scale);  // as vis-network: never thinner than 0.3 px
-        ctx.lineWidth = width;
-        ctx.setLineDash(b.dashes || []);
-        ctx.lineCap = b.dashes ? "round" : "butt";  // as vis-network draws dashed edges
-        ctx.beginPath();
-        b.links.forEach(function (e) {
-          var a = bodies[e.from], c = bodies[e.to];
-          if (a && c) { ctx.moveTo(a.x, a.y); ctx.lineTo(c.x, c.y); }
-        });
-        ctx.stroke();
-        // arrowheads of directed maps, once they are big enough to see (vis-network's shape and size)
-        var length = ARROW_SCALE * 15 + 3 * width;
-        if (!ARROWS || length * scale < 2) { return; }
-        ctx.setLineDash([]);
-        ctx.beginPath();
-        b.links.forEach(function (e) {
-          var a = bodies[e.from], c = bodies[e.to];
-          if (!a || !c || a === c) { return; }
-          var dx = c.x - a.x, dy = c.y - a.y, d = Math.sqrt(dx * dx + dy * dy) || 1, ux = dx / d, uy = dy / d;
-          var tip = (c.options.size || 10) + (c.options.borderWidth || 1);
-          var x = c.x - ux * tip, y = c.y - uy * tip;
-          ctx.moveTo(x, y);
-          ctx.lineTo(x - ux * length - uy * 0.3 * length, y - uy * length + ux * 0.3 * length);
-          ctx.lineTo(x - ux * 0.9 * length, y - uy * 0.9 * length);
-          ctx.lineTo(x - ux * length + uy * 0.3 * length, y - uy * length - ux * 0.3 * length);
-          ctx.closePath();
-        });
-        ctx.fill();
+      drawnBatches().forEach(function (b) { strokeLinks(ctx, b.links, b.width, b.dashes, scale, bodies); });
+      ctx.strokeStyle = LINK_HIGHLIGHT; ctx.fillStyle = LINK_HIGHLIGHT;
+      selectedLinks().forEach(function (e) {  // as vis-network draws a selected edge: darker, wider
+        strokeLinks(ctx, [e], (e.width || 1) + SELECTION_WIDTH, e.dashes, scale, bodies);
       });
       ctx.restore();
     });
@@ -1235,5 +1255,6 @@
                     labelled: function () { return Object.keys(labelled); }, nodeTip: nodeTip, edgeTip: edgeTip,
                     panning: function () { return !!snapshot; },
                     drawnLinks: drawnLinks, liveLinks: function () { return Object.keys(live).sort(); },
+                    selectedLinks: function () { return selectedLinks().map(function (e) { return e.id; }).sort(); },
                     linkAt: linkAt };
 })();
