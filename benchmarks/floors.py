@@ -4,6 +4,8 @@ Used by ``benchmarks/run.py`` (the "beside the floor" table); runs alone too:
 
     .venv/bin/python benchmarks/floors.py                       # the bundled graph only
     .venv/bin/python benchmarks/floors.py --graph synth-1M.nt   # + a file's rows
+    .venv/bin/python benchmarks/floors.py --skip-startup --brokerage 100000   # Burt + betweenness only
+    .venv/bin/python benchmarks/floors.py --skip-startup --scale --graph synth-1M.nt   # export + map only
 
 Each pair is timed alternately (ours, floor, ours, floor …) so that the machine's load falls on
 both sides alike; the figures are medians of wall time, with the CPU time (user + system, of
@@ -239,17 +241,139 @@ def binding_rows(path: Path, size: str, runs: int) -> list[dict]:
     return rows
 
 
+def _run_rss(argv, env=None) -> tuple[float, float, float]:
+    """Wall and CPU seconds and peak resident MB of one command (its own, not the largest child's so far)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} failed: {err.decode()[-500:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def _in_process(fn):
+    """A callable for :func:`paired` timing ``fn()`` in this process: (wall, CPU)."""
+    def run():
+        cpu, start = time.process_time(), time.perf_counter()
+        fn()
+        return time.perf_counter() - start, time.process_time() - cpu
+    return run
+
+
+def brokerage_rows(n: int, runs: int) -> list[dict]:
+    """Burt's constraint + effective size (harbin_kg.brokerage) and sampled betweenness (k=200) on a
+    partnership-like network of ``n`` organisations (benchmarks/analysis.py's generator, seed 7),
+    beside igraph's own ``constraint()`` and igraph's unweighted betweenness from the same 200
+    sources, in this process on the same graph (issue 17 item 4: ≤ 2 s and ≤ 10 s at 100k)."""
+    import random
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from analysis import partnership_like
+
+    from harbin_kg.brokerage import burt_measures
+    from harbin_kg.centrality import _indices, centrality, to_igraph
+
+    G = partnership_like(n, 7)
+    g, nodes = to_igraph(G)
+    size = f"{n // 1000}k nodes"
+    shape = f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges"
+    constraint = paired(_in_process(lambda: burt_measures(G)), _in_process(lambda: g.constraint(weights="weight")), runs)
+    sources = _indices(nodes, random.Random(1).sample(nodes, min(200, n)))
+    between = paired(_in_process(lambda: centrality(G, "betweenness", backend="igraph", seed=1, samples=200)),
+                     _in_process(lambda: g.betweenness(directed=False, sources=sources)), max(1, runs // 2))
+    return [
+        row(size, "Burt's constraint + effective size (`brokerage.burt_measures`, weighted)",
+            "igraph `constraint(weights=)` (constraint only)", constraint,
+            note=f"{shape}; target ≤ 2 s at 100k"
+            + (": " + ("met" if constraint["ours"]["wall"] <= 2 else "missed") if n == 100_000 else "")),
+        row(size, "betweenness, k=200 sampled sources (`centrality`, igraph, weighted, with the igraph copy)",
+            "igraph `betweenness(sources=200)`, unweighted", between,
+            note=f"{shape}; target ≤ 10 s at 100k"
+            + (": " + ("met" if between["ours"]["wall"] <= 10 else "missed") if n == 100_000 else "")),
+    ]
+
+
+def _plain_partnership(store):
+    """The floor of the export: the stated participations read by predicate scans and networkx's
+    own weighted projection (no names, kinds, years, statuses of relators or provenance)."""
+    import networkx as nx
+    import pyoxigraph as ox
+    from networkx.algorithms import bipartite
+
+    def pairs(p):
+        return {q.subject: q.object for q in store.quads_for_pattern(None, ox.NamedNode(HV + p), None)}
+
+    stated = ox.NamedNode("https://w3id.org/hrbvet/scheme/assertion-status/stated")
+    status, relator = pairs("assertionStatus"), pairs("relator")
+    B = nx.Graph()
+    agents = set()
+    for part, agent in pairs("agent").items():
+        if status.get(part) == stated and part in relator:
+            B.add_edge(agent, relator[part])
+            agents.add(agent)
+    return bipartite.collaboration_weighted_projected_graph(B, agents)
+
+
+def scale_rows(path: Path, size: str, runs: int) -> list[dict]:
+    """The export (the partnership projection, in process on a loaded store) beside the plain
+    projection, and the whole ``harbin-kg map -P partnership --top 1000`` beside a raw load of
+    the same file, with the peak memory of both processes (issue 17 item 5)."""
+    from harbin_kg.network import attach_evidence, project
+    from harbin_kg.store import load_store
+
+    store = load_store(path)
+    G = project(store, "partnership", evidence=False)
+    shape = f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges"
+    export = paired(_in_process(lambda: project(store, "partnership", evidence=False)),
+                    _in_process(lambda: _plain_partnership(store)), runs)
+    eager = _in_process(lambda: attach_evidence(project(store, "partnership", evidence=False), store))()
+    del G
+    rows = [row(size, "export → partnership network (`project(…, evidence=False)`, loaded store)",
+                "predicate scans + networkx `collaboration_weighted_projected_graph`", export,
+                note=f"{shape}; evidence of every tie too: {_fmt(eager[0])} ({_fmt(eager[1])} CPU); target ≤ 2 s at 1M"
+                     + (": " + ("met" if export["ours"]["wall"] <= 2 else "missed") if size == "1M" else ""))]
+    with tempfile.TemporaryDirectory(prefix="harbin-floors-") as tmp:
+        out = Path(tmp) / "m.html"
+        ours = [CLI, "map", str(path), "-P", "partnership", "--top", "1000", "-o", str(out), "--force"]
+        floor = [PY, "-c", "import sys, pyoxigraph as ox; ox.Store().bulk_load(path=sys.argv[1], "
+                 "format=ox.RdfFormat.N_TRIPLES)", str(path)]
+        times = {"ours": [], "floor": []}
+        for _ in range(runs):
+            times["ours"].append(_run_rss(ours))
+            times["floor"].append(_run_rss(floor))
+        result = {side: {"wall": statistics.median(t[0] for t in ts), "cpu": statistics.median(t[1] for t in ts),
+                         "mb": max(t[2] for t in ts)} for side, ts in times.items()}
+        rows.append(row(size, "`harbin-kg map FILE -P partnership --top 1000` (whole command)",
+                        "raw pyoxigraph: bulk load of the file", result,
+                        note=f"peak {result['ours']['mb']:,.0f} MB (raw load {result['floor']['mb']:,.0f} MB); "
+                             "target ≤ 5 s and ≤ 1 GB at 1M"
+                             + (": " + ("met" if result["ours"]["wall"] <= 5 and result["ours"]["mb"] <= 1024 else "missed")
+                                if size == "1M" else "")))
+    return rows
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--graph", type=Path, action="append", default=[], help="N-Triples file(s) for the file rows")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument("--brokerage", type=int, default=0, metavar="N",
+                        help="also Burt's measures and sampled betweenness on an N-node partnership-like network")
+    parser.add_argument("--scale", action="store_true",
+                        help="with --graph: only the export and map rows (not the query rows)")
     args = parser.parse_args(argv)
     rows = [] if args.skip_startup else startup_rows(args.runs)
+    if args.brokerage:
+        rows += brokerage_rows(args.brokerage, args.runs)
     for path in args.graph:
         size = path.stem.rsplit("-", 1)[-1]
-        rows += binding_rows(path, size, args.runs)
-        rows += file_rows(path, size, max(1, args.runs // 2 + 1))
+        if not args.scale:
+            rows += binding_rows(path, size, args.runs)
+            rows += file_rows(path, size, max(1, args.runs // 2 + 1))
+        rows += scale_rows(path, size, max(1, args.runs // 2 + 1))
     load = os.getloadavg()
     print(render(rows))
     print(f"\nLoad average at the end: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1 / 5 / 15 min), "

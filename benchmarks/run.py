@@ -141,7 +141,8 @@ def _partnership(path: Path, impl: str, store):
     if impl == "fast":
         from harbin_kg.network import project
 
-        return project(store, "partnership")
+        # What centrality and the map project: ties without their quotes (read for what is shown).
+        return project(store, "partnership", evidence=False)
     from networkx.algorithms import bipartite
     from rdflib import URIRef
 
@@ -416,6 +417,9 @@ def main(argv=None) -> int:
 
     say("[bundled] start-up beside bare imports")
     floor_rows = floors.startup_rows(max(runs, 5) if not args.quick else 1)
+    # Burt's measures and sampled betweenness at 100k nodes (issue 17 item 4); 10k under --quick.
+    say("[brokerage] constraint and sampled betweenness beside igraph")
+    floor_rows += floors.brokerage_rows(10_000 if args.quick else 100_000, 1 if args.quick else 3)
     with tempfile.TemporaryDirectory(prefix="harbin-bench-") as tmp:
         for size in sizes:
             n = SIZES[size]
@@ -435,6 +439,8 @@ def main(argv=None) -> int:
             say(f"[{size}] bound queries and cached file queries beside their floors")
             floor_rows += floors.binding_rows(path, size, runs)
             floor_rows += floors.file_rows(path, size, 1 if big or args.quick else runs)
+            say(f"[{size}] export and the 1,000-node map beside their floors")
+            floor_rows += floors.scale_rows(path, size, 1 if big or args.quick else runs)
             if args.floors_only:
                 path.unlink(missing_ok=True)
                 continue

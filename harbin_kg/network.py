@@ -59,9 +59,9 @@ import pyoxigraph as ox
 
 from .errors import HarbinKGError
 from .namespaces import HV, PREFIXES
-from .network_rows import (GRAPH_IRI, RELATION_KINDS, ParticipationRows, citations_of, data_version, in_harbin,
-                           node_info, open_store, participation_rows, quotes_of, rows, select, subclass_closure,
-                           values)
+from .network_rows import (GRAPH_IRI, RELATION_KINDS, ParticipationRows, citations_of, data_version, gc_paused,
+                           in_harbin, node_info, open_store, participation_rows, quotes_of, rows, select,
+                           subclass_closure, values)
 
 __all__ = [
     "RELATION_KINDS", "HIERARCHY_KINDS", "DOCUMENT_KINDS", "STATUSES", "STATED", "Projection",
@@ -612,6 +612,11 @@ def project(source, projection: Projection | str = "partnership", *, kinds: Coll
     spec = get_projection(projection).with_filters(kinds=kinds, statuses=statuses, years=years,
                                                    min_reliability=min_reliability, scope=scope)
     store = open_store(source)
+    with gc_paused():
+        return _project(store, spec, evidence)
+
+
+def _project(store, spec: Projection, evidence: bool) -> nx.Graph:
     if spec.shape == "two-mode":
         return two_mode(store, spec)
     if spec.shape == "one-mode":

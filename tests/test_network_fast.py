@@ -114,3 +114,24 @@ def test_rows_number_organisations_and_relators_in_iri_order(bundled_store):
     assert tie == ({"signatory"}, "stated")
     i = rows.relators.index("https://w3id.org/hrbvet/id/agreement/2023-tingshi-gongjian-zhanlue-hezuo")
     assert (rows.kind[i], rows.status[i], rows.year[i], rows.own_year[i]) == ("agreement", "stated", 2023, 2023)
+
+
+def test_gc_paused_restores_the_collector_as_it_was():
+    import gc
+
+    from harbin_kg.network_rows import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gc_paused():
+        raise ValueError("an error inside still restores it")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had paused it keeps it paused
+    finally:
+        gc.enable()

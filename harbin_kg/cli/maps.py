@@ -79,6 +79,7 @@ def map_command(graph, output, projection, include_inferred, kinds, years, scope
     from ..labels import label, resolve_entity
     from ..maps import map_details, measure_scores, reduce_graph, render_map
     from ..network import PROJECTIONS, attach_evidence, open_store
+    from ..network_rows import gc_paused
     from ..writing import atomic_write_text, check_output_path
 
     check_output_path(output, force=force)  # fail before any work: missing folder, exists, …
@@ -115,13 +116,16 @@ def map_command(graph, output, projection, include_inferred, kinds, years, scope
         scores[centre] = max(scores.values(), default=1) + 1  # --top never folds away the focus
     if top is not None:
         # Fold first (what render_map would do), so that evidence is read for what is drawn only.
-        G = reduce_graph(G, top, scores)
-    attach_evidence(G, store)
+        with gc_paused():
+            G = reduce_graph(G, top, scores)
     echo_err(f"reading evidence for {selected[0]} nodes and {selected[1]} links …")
-    details = map_details(store, G)
+    with gc_paused():
+        attach_evidence(G, store)
+        details = map_details(store, G)
     echo_err("laying out and writing the page …")
-    page = render_map(G, title=heading_zh, title_en=heading_en, size_by=scores, color_by=color_by, seed=seed,
-                      lang=lang, details=details, focus=centre, depth=depth)
+    with gc_paused():  # hundreds of thousands of records that all stay alive until the page is written
+        page = render_map(G, title=heading_zh, title_en=heading_en, size_by=scores, color_by=color_by, seed=seed,
+                          lang=lang, details=details, focus=centre, depth=depth)
     check_output_path(output, force=force)
     atomic_write_text(output, page)
     echo_err(f"wrote {output}: {selected[0]} nodes, {selected[1]} links"
