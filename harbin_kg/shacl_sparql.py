@@ -355,8 +355,8 @@ class _Compiler:
             if (target, RDF.type, SH.SPARQLTarget) not in self.g or (target, SH.select, None) not in self.g:
                 self.refuse(shape, f"the target {target} (only sh:SPARQLTarget with sh:select)")
             select = str(self.g.value(target, SH.select))
-            head, body = _split_select(select)
-            if head is None or "?this" not in head.replace("$this", "?this"):
+            head, body, tail = _split_select(select)
+            if head is None or tail or "?this" not in head.replace("$this", "?this"):
                 self.refuse(shape, "a SPARQL target that is not a plain SELECT ?this WHERE { … }")
             distinct = "DISTINCT " if re.search(r"\bDISTINCT\b", head, re.I) else ""
             branches.append(f"{{ SELECT {distinct}?this WHERE {{ {body} }} }}")
@@ -439,7 +439,7 @@ class _Compiler:
         select = self.g.value(constraint, SH.select)
         if select is None:
             self.refuse(shape, "a SPARQL constraint without sh:select")
-        head, body = _split_select(str(select).replace("$this", "?this"))
+        head, body, tail = _split_select(str(select).replace("$this", "?this"))
         if head is None:
             self.refuse(shape, "a SPARQL constraint that is not a plain SELECT … WHERE { … }")
         if re.search(r"\?path\b", head) or "$PATH" in str(select):
@@ -448,7 +448,7 @@ class _Compiler:
         if "this" not in variables or re.search(r"\(|\*", head):
             self.refuse(shape, "a SPARQL constraint whose SELECT does not list ?this and plain variables")
         query = (f"{_PREAMBLE}{prefixes}\n{self.prefixes(shape, constraint)}\n"
-                 f"SELECT {head} WHERE {{ {focus} {body} }}")
+                 f"SELECT {head} WHERE {{ {focus} {body} }} {tail}")
         own = self.messages(constraint)
         # pySHACL words the result with the constraint's messages and the shape's (both formatted)
         messages = own or self.messages(shape)
@@ -512,13 +512,16 @@ class _Compiler:
         return checks
 
 
-def _split_select(select: str) -> tuple[str | None, str]:
-    """('?this ?value', body) of ``SELECT … WHERE { body }`` with nothing after the group; else (None, '')."""
-    match = re.match(r"\s*SELECT\s+(.*?)\s*WHERE\s*\{(.*)\}\s*$", select, re.S | re.I)
+def _split_select(select: str) -> tuple[str | None, str, str]:
+    """('?this ?value', body, tail) of ``SELECT … WHERE { body } [GROUP BY … HAVING …]``; else (None, '', '')."""
+    match = re.match(r"\s*SELECT\s+(.*?)\s*WHERE\s*\{(.*)\}([^{}]*)$", select, re.S | re.I)
     if match is None:
-        return None, ""
+        return None, "", ""
+    tail = match.group(3).strip()
+    if tail and not re.fullmatch(r"GROUP\s+BY\s+[?$][^{}]*", tail, re.S | re.I):
+        return None, "", ""   # ORDER BY, LIMIT, VALUES … after the group: not translated
     head = re.sub(r"^\s*DISTINCT\s+", "DISTINCT ", match.group(1), flags=re.I)
-    return head, match.group(2)
+    return head, match.group(2), tail.replace("$this", "?this")
 
 
 def compile_shapes(shapes: Graph) -> list[Check]:
