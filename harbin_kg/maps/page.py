@@ -376,6 +376,8 @@ def render_map(
     max_w = max((float(d.get("weight", 1) or 1) for _, _, d in raw_edges), default=1.0)
     node_year = {i: _year_of(G.nodes[n]) for i, n in enumerate(order)}
     relation_counts: dict[str, list] = {}
+    fact_records: dict = {}
+    notes, evidence_of = details.get("note", {}), details.get("evidence", {})
     for i, (a, b, data) in enumerate(raw_edges):
         rel_zh, rel_en = _relation(data)
         code = _relation_code(data)
@@ -402,8 +404,12 @@ def render_map(
         year = _edge_year(data, node_year[a], node_year[b])
         ev = []
         for f in fact_iris:
-            ev += [evidence_table.add(r, f, statuses_of.get(f), details.get("note", {}).get(f))
-                   for r in details.get("evidence", {}).get(f, ())]
+            # A consortium's fact stands behind every tie among its members: its records are
+            # added once (the same ids, in the same first-use order), not once per tie.
+            if f not in fact_records:
+                fact_records[f] = [evidence_table.add(r, f, statuses_of.get(f), notes.get(f))
+                                   for r in evidence_of.get(f, ())]
+            ev += fact_records[f]
         if not ev:  # no store details: the quotes the graph carries, without offsets
             ev = [evidence_table.add({"t": "q", "x": q}, None, status, None)
                   for q in dict.fromkeys(quotes) if q]
