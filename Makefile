@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: run test setup setup-test system-deps clean docs
+.PHONY: run test test-quick setup setup-test system-deps clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,10 +37,19 @@ run: setup
 	$(BIN)/harbin-kg map $(OUT)/harbin.ttl -o $(OUT)/ecosystem-map.html --force
 	@echo "Open $(OUT)/ecosystem-map.html in a browser."
 
+# Two workers; worksteal rebalances the long tests (builds, browsers, notebooks) at the end. Each
+# line of dots ends with [done/total]; the 20 slowest tests are listed before the summary.
+PYTEST_FLAGS ?= -n 2 --dist worksteal -q -o console_output_style=count --durations=20
+
 test: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
-	$(BIN)/python -m pytest -n 2 -q --nbmake tests notebooks
+	$(BIN)/python -m pytest $(PYTEST_FLAGS) --nbmake tests notebooks
+
+# The quick loop while editing: everything but the tests marked slow (builds of the real data,
+# browsers, servers, the docs examples, the notebooks). `make test` runs them all.
+test-quick:
+	$(BIN)/python -m pytest $(PYTEST_FLAGS) -m "not slow" tests
 
 # Docs that cannot drift: rerun every console example of README.md and docs/*.md, rewrite the
 # outputs shown there that changed, and regenerate docs/cli.md from the commands (review the diff).

@@ -222,6 +222,7 @@ def test_two_builds_are_byte_identical(tmp_path):
         assert serialize(graph_a, fmt) == serialize(graph_b, fmt)
 
 
+@pytest.mark.slow  # two builds, one with SHACL validation
 def test_a_failed_build_leaves_the_last_good_output(seed_project, runner):
     from harbin_kg.cli import cli
 
@@ -269,6 +270,7 @@ def test_labels_are_bilingual_on_every_entity(bundled_graph):
             assert "zh" in found and "en" in found, f"{node} lacks a zh or en label: {found}"
 
 
+@pytest.mark.slow  # a whole build up to the rules
 def test_a_derivation_rule_may_not_reach_the_network(seed_project, listener):
     rule = seed_project / "ontology/rules/99-bad.rq"
     rule.write_text(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{listener.url}/sparql> {{ ?s ?p ?o }} }}\n")
@@ -277,6 +279,7 @@ def test_a_derivation_rule_may_not_reach_the_network(seed_project, listener):
     assert listener.hits == []
 
 
+@pytest.mark.slow  # a whole build up to the rules
 def test_a_derivation_rule_must_be_a_construct(seed_project):
     (seed_project / "ontology/rules/99-bad.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n")
     with pytest.raises(DataError, match="must be a SPARQL CONSTRUCT"):
@@ -332,6 +335,7 @@ def _live_set(out):
             for name in NAMES}
 
 
+@pytest.mark.slow  # 39 writer subprocesses
 def test_an_interrupted_write_leaves_one_whole_build(tmp_path):
     import random
     import signal
@@ -391,6 +395,7 @@ def test_concurrent_writers_never_mix_their_outputs(tmp_path):
     assert len(set(final.values())) == 1 and final["harbin.ttl"] in ("A", "B")
 
 
+@pytest.mark.slow  # two builds in subprocesses
 def test_two_concurrent_cli_builds_of_different_inputs_leave_one_of_them(seed_project, tmp_path):
     import shutil
     import subprocess
@@ -423,6 +428,7 @@ def test_two_concurrent_cli_builds_of_different_inputs_leave_one_of_them(seed_pr
     assert str(graph.value(ID["graph/harbin-kg"], DCTERMS.hasVersion)) == stamp
 
 
+@pytest.mark.slow  # a build, then stats
 def test_build_marks_its_output_current_so_the_next_command_does_not_rebuild(seed_project, tmp_path,
                                                                              runner, monkeypatch):
     import harbin_kg.build as build_module

@@ -180,6 +180,7 @@ def test_help_has_a_real_example(runner, command, example):
     assert result.exit_code == 0 and example in result.stdout
 
 
+@pytest.mark.slow  # centrality --explain over the whole real graph
 def test_explain_shows_each_citation_once(runner, bundled_graph_path):
     # The 省教育厅–龙江森工 cooperation is cited on the fact and on each party's part from the same
     # paragraph with the same key phrase: the reader sees that citation once per fact.

@@ -2,15 +2,19 @@
 
 import json
 
+import pytest
+
 from harbin_kg.cli import cli
 
 
+@pytest.mark.slow  # SHACL validation of the whole real graph
 def test_validate_conforms_exit_0(runner, bundled_graph_path):
     result = runner.invoke(cli, ["validate", str(bundled_graph_path)])
     assert result.exit_code == 0, result.output
     assert "conforms (符合)" in result.stderr
 
 
+@pytest.mark.slow  # a SHACL validation that reports every violation
 def test_validate_does_not_conform_exit_1(runner, seed_graph_path, tmp_path):
     # the seed report's graph: the same shapes and the same label, at a fraction of the validation time
     broken = tmp_path / "broken.ttl"
@@ -84,6 +88,7 @@ def test_stats_of_the_bundled_graph_count_the_cited_pages(runner, bundled_graph_
     assert {2011, 2018, 2023, 2024, 2025} <= years
 
 
+@pytest.mark.slow  # two stats runs over the whole real graph
 def test_commands_default_to_the_bundled_graph(runner, bundled_graph_path):
     implicit = runner.invoke(cli, ["stats", "--format", "json"])
     explicit = runner.invoke(cli, ["stats", str(bundled_graph_path), "--format", "json"])
@@ -92,6 +97,7 @@ def test_commands_default_to_the_bundled_graph(runner, bundled_graph_path):
     assert json.loads(implicit.stdout)["triples"] > 5000
 
 
+@pytest.mark.slow  # a build with SHACL validation
 def test_build_writes_three_formats(runner, seed_project):
     out = seed_project / "out"
     result = runner.invoke(cli, ["build", "-o", str(out), "--data", str(seed_project / "data"),
