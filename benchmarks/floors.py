@@ -169,7 +169,7 @@ def file_rows(path: Path, size: str, runs: int) -> list[dict]:
 def _partners_file(tmp: Path, org: str) -> Path:
     from harbin_kg.namespaces import PREFIXES
 
-    text = (ROOT / "harbin_kg/queries/partners-of.rq").read_text(encoding="utf-8")
+    text = (ROOT / "harbin_kg/query/queries/partners-of.rq").read_text(encoding="utf-8")
     prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
     path = tmp / "partners.rq"
     path.write_text(prefixes + text.replace("?org", f"<{org}>").replace(f"DISTINCT <{org}>", "DISTINCT"),
@@ -193,12 +193,12 @@ def binding_rows(path: Path, size: str, runs: int) -> list[dict]:
     import pyoxigraph as ox
 
     from harbin_kg.namespaces import PREFIXES
-    from harbin_kg.query import LoadedGraph, run_query
-    from harbin_kg.store import load_store
+    from harbin_kg.query.run import LoadedGraph, run_query
+    from harbin_kg.graph.store import load_store
 
     store = load_store(path)
     loaded = LoadedGraph("oxigraph", store=store)
-    text = (ROOT / "harbin_kg/queries/partners-of.rq").read_text(encoding="utf-8")
+    text = (ROOT / "harbin_kg/query/queries/partners-of.rq").read_text(encoding="utf-8")
     rows = []
     for which, org, goal in zip(("typical", "biggest"), _typical_and_biggest(path), (0.002, 0.015)):
         raw = text.replace("?org", f"<{org}>").replace(f"DISTINCT <{org}>", "DISTINCT")

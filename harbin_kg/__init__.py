@@ -10,10 +10,10 @@ __version__ = "0.1.0"
 # stays cheap, and the command line can start (and be interrupted cleanly) before rdflib and
 # pyoxigraph load.
 _EXPORTS = {
-    "build_graph": "build", "default_graph_path": "build", "load_graph": "build",
-    "label": "labels", "resolve_entity": "labels",
-    "ask": "query", "run_query": "query",
-    "validate_graph": "validate",
+    "build_graph": "graph.build", "default_graph_path": "graph.build", "load_graph": "graph.build",
+    "label": "graph.labels", "resolve_entity": "graph.labels",
+    "ask": "query.run", "run_query": "query.run",
+    "validate_graph": "graph.validate",
 }
 
 __all__ = ["__version__", "ask", "build_graph", "default_graph_path", "label", "load_graph",

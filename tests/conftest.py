@@ -11,14 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def bundled_graph_path() -> Path:
-    from harbin_kg.build import default_graph_path
+    from harbin_kg.graph.build import default_graph_path
 
     return default_graph_path()
 
 
 @pytest.fixture(scope="session")
 def bundled_graph(bundled_graph_path):
-    from harbin_kg.store import load_rdflib
+    from harbin_kg.graph.store import load_rdflib
 
     return load_rdflib(bundled_graph_path)
 
@@ -85,7 +85,7 @@ def oxigraph_server(tmp_path_factory):
     import sys
     import time
 
-    from harbin_kg.remote import EndpointStore, RemoteError
+    from harbin_kg.graph.remote import EndpointStore, RemoteError
 
     binary = Path(sys.executable).parent / "oxigraph"
     if not binary.exists():
@@ -143,7 +143,7 @@ def web_project(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def web_graph_path(tmp_path_factory) -> Path:
     """The built (and validated) graph of the seed plus the web fixture, built once per run."""
-    from harbin_kg.build import Paths, build_and_write
+    from harbin_kg.graph.build import Paths, build_and_write
 
     root = make_web_project(tmp_path_factory.mktemp("web-project"))
     build_and_write(root / "build", Paths(root / "data", root / "ontology"))
@@ -152,7 +152,7 @@ def web_graph_path(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def web_graph(web_graph_path):
-    from harbin_kg.store import load_rdflib
+    from harbin_kg.graph.store import load_rdflib
 
     return load_rdflib(web_graph_path)
 
@@ -165,7 +165,7 @@ def seed_graph_path(tmp_path_factory) -> Path:
     Findings that the report supports by itself (its counts, its ranking) are asserted on this
     graph, so they stay true as pages are added to data/facts/web/.
     """
-    from harbin_kg.build import Paths, build_and_write
+    from harbin_kg.graph.build import Paths, build_and_write
 
     root = tmp_path_factory.mktemp("seed-project")
     for name in ("data", "ontology"):

@@ -8,10 +8,10 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from harbin_kg import centrality as c
+from harbin_kg.analysis import centrality as c
 from harbin_kg.cli import cli
 from harbin_kg.namespaces import HV, ID
-from harbin_kg.network import UnknownProjection, project
+from harbin_kg.analysis.network import UnknownProjection, project
 
 FIXTURE_ORGS = {"fixture-college", "fixture-enterprise-a", "fixture-enterprise-b", "fixture-ministry",
                 "fixture-far-school"}

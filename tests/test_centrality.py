@@ -17,8 +17,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from harbin_kg import centrality as c
-from harbin_kg.network import project
+from harbin_kg.analysis import centrality as c
+from harbin_kg.analysis.network import project
 
 FIXTURE = Path(__file__).parent / "data" / "network.ttl"
 ID = "https://w3id.org/hrbvet/id/org/"

@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from harbin_kg.maps import aliases_from_graph, render_map
+from harbin_kg.web.maps import aliases_from_graph, render_map
 
 pytestmark = pytest.mark.browser
 
@@ -98,12 +98,12 @@ def open_map(browser, tmp_path):
 @pytest.fixture(scope="module", params=["tiny", "bundled"])
 def kg(request):
     """(rdflib graph, source path): the tiny test graph, and the real bundled one."""
-    from harbin_kg.store import load_rdflib
+    from harbin_kg.graph.store import load_rdflib
 
     if request.param == "tiny":
         path = TINY
     else:
-        from harbin_kg.build import default_graph_path
+        from harbin_kg.graph.build import default_graph_path
 
         path = default_graph_path()
     return load_rdflib(path), path, request.param
@@ -115,7 +115,7 @@ SEARCH = {"tiny": ("哈市教育局", "哈尔滨市教育局"), "bundled": ("哈
 
 
 def map_of(kg, layer, **kwargs):
-    from harbin_kg.network import project
+    from harbin_kg.analysis.network import project
 
     rdf, path, _ = kg
     G = project(rdf, layer)
@@ -142,9 +142,9 @@ def test_each_layer_opens_offline_with_every_node(kg, layer, open_map):
 
 
 def test_focus_map_search_tooltip_and_language(kg, open_map):
-    from harbin_kg.labels import resolve_entity
+    from harbin_kg.graph.labels import resolve_entity
 
-    from harbin_kg.network import project
+    from harbin_kg.analysis.network import project
 
     rdf, _, name = kg
     alias, full_name = SEARCH[name]
@@ -308,7 +308,7 @@ def big_graph(n=1200):
 
 
 def test_big_map_opens_with_the_most_important_labels_and_labels_the_rest_on_zoom(open_map):
-    from harbin_kg.maps import LABEL_LIMIT
+    from harbin_kg.web.maps import LABEL_LIMIT
 
     G = big_graph()
     opened = open_map(render_map(G, title="1200"))

@@ -191,7 +191,7 @@ def resolve_graph_path(graph: Path | None) -> Path:
     """The user's graph file, or the bundled graph (built on demand, progress on stderr)."""
     if graph is not None:
         return graph
-    from ..build import default_graph_path
+    from ..graph.build import default_graph_path
 
     return default_graph_path(progress=lambda msg: click.echo(msg, err=True))
 
@@ -212,7 +212,7 @@ def open_source(graph: Path | None, endpoint: str | None, timeout: float | None 
     if endpoint:
         if graph is not None:
             raise click.UsageError("Give either GRAPH or --endpoint, not both.")
-        from ..remote import EndpointStore
+        from ..graph.remote import EndpointStore
 
         return EndpointStore(endpoint, timeout=timeout or 30.0)
     return resolve_graph_path(graph)
@@ -220,7 +220,7 @@ def open_source(graph: Path | None, endpoint: str | None, timeout: float | None 
 
 def names_graph(source):
     """An rdflib Graph to resolve names against: the whole file, or the labels of an endpoint."""
-    from ..store import load_rdflib
+    from ..graph.store import load_rdflib
 
     if isinstance(source, (str, Path)):
         return load_rdflib(Path(source))
@@ -228,7 +228,7 @@ def names_graph(source):
     from rdflib import Graph
     from rdflib.namespace import SKOS
 
-    from ..store import to_rdflib_term
+    from ..graph.store import to_rdflib_term
 
     names = Graph()
     for prop in (SKOS.prefLabel, SKOS.altLabel):

@@ -76,9 +76,9 @@ def map_command(graph, output, projection, include_inferred, kinds, years, scope
         harbin-kg map -P partnership --size-by betweenness --color-by community -o build/partners.html
         harbin-kg map --endpoint http://127.0.0.1:7878/query -o build/remote.html
     """
-    from ..labels import label, resolve_entity
-    from ..maps import map_details, measure_scores, render_map
-    from ..network import PROJECTIONS, open_store
+    from ..graph.labels import label, resolve_entity
+    from ..web.maps import map_details, measure_scores, render_map
+    from ..analysis.network import PROJECTIONS, open_store
     from ..writing import atomic_write_text, check_output_path
 
     check_output_path(output, force=force)  # fail before any work: missing folder, exists, …

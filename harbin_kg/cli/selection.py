@@ -4,7 +4,7 @@
 ``--min-reliability`` mean the same in ``map`` as in ``centrality`` and ``export``.
 :func:`selection_options` adds them to a command; :func:`select` turns them into a graph.
 Where the projection itself takes ``scope``/``min_reliability`` they are handed to it;
-otherwise :mod:`harbin_kg.maps.selection` filters the projected graph.
+otherwise :mod:`harbin_kg.web.maps.selection` filters the projected graph.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import inspect
 import click
 
 from ..errors import HarbinKGError
-from ..network import PROJECTIONS, RELATION_KINDS, STATED, STATUSES
+from ..analysis.network import PROJECTIONS, RELATION_KINDS, STATED, STATUSES
 
 __all__ = ["selection_options", "select", "describe"]
 
@@ -51,8 +51,8 @@ def selection_options(*, default_projection: str = "partnership", aliases: tuple
 def select(source, projection: str, *, include_inferred: bool = False, kinds=(), years=(),
            scope: str = "all", min_reliability: str | None = None):
     """The projected graph with every selection filter applied (empty graphs are the caller's call)."""
-    from .. import network
-    from ..maps.selection import filter_reliability, filter_scope
+    from ..analysis import network
+    from ..web.maps.selection import filter_reliability, filter_scope
 
     statuses = STATUSES if include_inferred else (STATED,)
     shape = PROJECTIONS[projection].shape

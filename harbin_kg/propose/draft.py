@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 
-from ..labels import curie
+from ..graph.labels import curie
 from ..namespaces import ID
 from .dates import DateMention
 from .figures import Figure
