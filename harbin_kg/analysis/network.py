@@ -53,16 +53,15 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, replace
 from itertools import combinations
-from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import Graph as RDFGraph
 
 from ..errors import HarbinKGError
 from ..graph.labels import local_name
 from ..namespaces import HV, ID, PREFIXES
-from ..graph.store import load_store, store_from_graph
+from .reading import open_store, quotes as _quotes, rows as _rows, select as _select
+from .reading import values as _values
 
 __all__ = [
     "RELATION_KINDS", "HIERARCHY_KINDS", "DOCUMENT_KINDS", "STATUSES", "STATED", "Projection",
@@ -246,34 +245,6 @@ def get_projection(name: str | Projection) -> Projection:
 
 # --------------------------------------------------------------------------- reading the store
 
-def open_store(source) -> ox.Store:
-    """A pyoxigraph Store from a path, a Store or an rdflib Graph."""
-    from ..graph.remote import EndpointStore
-
-    if isinstance(source, (ox.Store, EndpointStore)):
-        return source
-    if isinstance(source, RDFGraph):
-        return store_from_graph(source)
-    if isinstance(source, (str, Path)):
-        return load_store(Path(source))
-    raise TypeError(f"expected a graph path, a pyoxigraph.Store or an rdflib.Graph, not {type(source).__name__}")
-
-
-_PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-
-
-def _select(store: ox.Store, query: str) -> list[dict]:
-    solutions = store.query(_PREFIX_BLOCK + query)
-    names = [v.value for v in solutions.variables]
-    return [{n: s[n] for n in names} for s in solutions]
-
-
-def _rows(store: ox.Store, query: str):
-    """Stream a SELECT's rows as tuples of terms (``None`` where unbound), in variable order:
-    no dict per row, which matters at tens of thousands of rows."""
-    return map(tuple, store.query(_PREFIX_BLOCK + query))
-
-
 def _v(term):
     return None if term is None else term.value
 
@@ -282,11 +253,6 @@ def data_version(source) -> str | None:
     """The data version the build recorded (``dcterms:hasVersion`` on the graph IRI), if any."""
     rows = _select(open_store(source), f"SELECT ?v WHERE {{ <{GRAPH_IRI}> dcterms:hasVersion ?v }} ORDER BY ?v")
     return rows[0]["v"].value if rows else None
-
-
-def _values(iris: Iterable[str], size: int = 400) -> list[str]:
-    iris = sorted(set(iris))
-    return [" ".join(f"<{i}>" for i in iris[k:k + size]) for k in range(0, len(iris), size)]
 
 
 def _subclass_closure(store: ox.Store) -> dict[str, set[str]]:
@@ -357,39 +323,6 @@ def _node_info(store: ox.Store, iris: Iterable[str], closure: dict[str, set[str]
             "placeholder": d["ph"],
         }
     return info
-
-
-def _quotes(store: ox.Store, facts: Iterable[str]) -> dict[str, list[dict]]:
-    """fact IRI → its quotes ``{"iri", "exact", "start"}`` in text order."""
-    # Two steps: fact → quote links, then each distinct quote's text and start once (many facts
-    # share a quote, so this reads far fewer rows than joining the selectors per fact).
-    links: dict[str, list[str]] = defaultdict(list)
-    for chunk in _values(facts, 2000):
-        for f, q in _rows(store, f"SELECT DISTINCT ?f ?q WHERE {{ VALUES ?f {{ {chunk} }} ?f hv:evidence ?q }}"):
-            if isinstance(q, ox.NamedNode):
-                links[f.value].append(q.value)
-    texts: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for chunk in _values({q for qs in links.values() for q in qs}, 2000):
-        q = f"""SELECT DISTINCT ?q ?exact ?start WHERE {{ VALUES ?q {{ {chunk} }}
-            ?q oa:hasSelector ?s . ?s oa:exact ?exact .
-            OPTIONAL {{ ?q oa:hasSelector ?p . ?p oa:start ?start }} }}"""
-        for qi, exact, start in _rows(store, q):
-            texts[qi.value].append((exact.value, int(start.value) if start is not None else -1))
-    out: dict[str, list[dict]] = defaultdict(list)
-    for f, qs in links.items():
-        for qi in qs:
-            out[f] += [{"iri": qi, "exact": exact, "start": start} for exact, start in texts.get(qi, ())]
-    for f in list(out):
-        if not out[f]:
-            del out[f]
-            continue
-        seen, uniq = set(), []
-        for item in sorted(out[f], key=lambda x: (x["start"], x["iri"])):
-            if item["iri"] not in seen:
-                seen.add(item["iri"])
-                uniq.append(item)
-        out[f] = uniq
-    return out
 
 
 def citations_of(store: ox.Store, facts: Iterable[str]) -> dict[str, list[dict]]:

@@ -20,6 +20,8 @@ import networkx as nx
 from ..errors import HarbinKGError, UnknownEntity
 from ..graph.labels import local_name
 from ..namespaces import scheme
+from .reading import open_store, select
+from .reading import quotes as fact_quotes
 
 __all__ = ["PathwayFact", "Hop", "Route", "NoRoute", "pathway_facts", "stages", "resolve_stage", "routes"]
 
@@ -78,28 +80,16 @@ class Route:
         return {"hops": [h.to_dict() for h in self.hops]}
 
 
-def _store(source):
-    from .network import open_store
-
-    return open_store(source)
-
-
-def _select(store, query):
-    from .network import _select
-
-    return _select(store, query)
-
-
 def stages(source) -> dict[str, dict]:
     """Stage IRI → ``{label_zh, label_en, aliases, notation, broader}`` for education levels and
     every concept used as a pathway stage."""
-    store = _store(source)
+    store = open_store(source)
     q = f"""SELECT ?c ?p ?o WHERE {{
       {{ SELECT DISTINCT ?c WHERE {{ {{ ?c skos:inScheme <{LEVELS.rstrip('/')}> }} UNION
          {{ ?x a hv:Pathway ; (hv:fromStage|hv:toStage) ?c }} }} }}
       VALUES ?p {{ skos:prefLabel skos:altLabel skos:notation skos:broader }} ?c ?p ?o }}"""
     out: dict[str, dict] = {}
-    for row in _select(store, q):
+    for row in select(store, q):
         c = row["c"].value
         d = out.setdefault(c, {"label_zh": None, "label_en": None, "aliases": [], "notation": None, "broader": []})
         p, o = local_name(row["p"].value), row["o"]
@@ -152,9 +142,7 @@ def resolve_stage(source, name: str, *, known: dict[str, dict] | None = None) ->
 
 def pathway_facts(source) -> list[PathwayFact]:
     """Every ``hv:Pathway`` with its stages, mechanisms, conditions, status and quotes."""
-    from .network import _quotes
-
-    store = _store(source)
+    store = open_store(source)
     q = """SELECT ?pw ?from ?to ?m ?mzh ?men ?elig ?st ?lzh ?len ?prog ?ptype WHERE {
       ?pw a hv:Pathway ; hv:fromStage ?from ; hv:toStage ?to .
       OPTIONAL { ?pw hv:mechanism ?m .
@@ -166,7 +154,7 @@ def pathway_facts(source) -> list[PathwayFact]:
       OPTIONAL { ?pw skos:prefLabel ?len FILTER(langMatches(lang(?len), "en")) }
       OPTIONAL { ?pw hv:partOfProgramme ?prog } OPTIONAL { ?pw hv:pathwayType ?ptype } }"""
     raw: dict[str, dict] = {}
-    for row in _select(store, q):
+    for row in select(store, q):
         pw = row["pw"].value
         d = raw.setdefault(pw, {"from": row["from"].value, "to": row["to"].value, "mech": {}, "elig": set(),
                                 "st": None, "lzh": None, "len": None, "prog": None, "ptype": None})
@@ -187,7 +175,7 @@ def pathway_facts(source) -> list[PathwayFact]:
             d["prog"] = row["prog"].value
         if row["ptype"] is not None:
             d["ptype"] = row["ptype"].value
-    quotes = _quotes(store, raw)
+    quotes = fact_quotes(store, raw)
     facts = []
     for pw, d in sorted(raw.items()):
         mechs = sorted(d["mech"])
@@ -223,7 +211,7 @@ def routes(source, from_stage: str, to_stage: str, *, statuses=("stated",), max_
     step give different routes. Routes come shortest first, then by stage labels.
     Raises :class:`UnknownEntity` for an unknown stage and :class:`NoRoute` when none exists.
     """
-    store = _store(source)
+    store = open_store(source)
     known = stages(store)
     start = resolve_stage(store, from_stage, known=known)
     goal = resolve_stage(store, to_stage, known=known)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-import time
 from collections.abc import Mapping
 from itertools import islice
 
@@ -20,7 +19,7 @@ from .results import QueryResult
 from ..graph.sparql_guard import check_rdflib_algebra, syntax_error
 from ..graph.store import to_ox_term, to_rdflib_term
 
-__all__ = ["execute", "run_with_timeout", "timing_overhead"]
+__all__ = ["execute", "run_with_timeout"]
 
 
 def execute(loaded, text: str, bindings: Mapping[str, Node], limit: int) -> QueryResult:
@@ -242,23 +241,3 @@ def run_with_timeout(loaded, text: str, bindings, limit: int, timeout: float) ->
         raise error_class(message[2])
     raise RuntimeError(f"{message[1]} while running the query:\n{message[2]}")
 
-
-def timing_overhead(graph=None, repeats: int = 20) -> dict[str, float]:
-    """Median seconds of a trivial query in-process and in a forked child (for benchmarks)."""
-    from .run import open_graph
-
-    loaded = open_graph(graph)
-    text = "ASK { ?s ?p ?o }"
-
-    def median(fn):
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        return sorted(times)[len(times) // 2]
-
-    return {
-        "in_process": median(lambda: execute(loaded, text, {}, 1)),
-        "forked": median(lambda: run_with_timeout(loaded, text, {}, 1, 30.0)),
-    }

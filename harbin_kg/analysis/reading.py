@@ -1,0 +1,87 @@
+"""Reading the graph for the analyses: a store from any graph, SELECT rows, quotes of facts.
+
+:mod:`~harbin_kg.analysis.network` (projections) and :mod:`~harbin_kg.analysis.pathways` (the
+立交桥) both read the store with these; they live here, below both, so that neither has to
+import the other to read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph as RDFGraph
+
+from ..graph.remote import EndpointStore
+from ..graph.store import load_store, store_from_graph
+from ..namespaces import PREFIXES
+
+__all__ = ["PREFIX_BLOCK", "open_store", "quotes", "rows", "select", "values"]
+
+#: Every prefix of the project, declared once in front of each query read here.
+PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def open_store(source) -> ox.Store:
+    """A pyoxigraph Store from a path, a Store or an rdflib Graph."""
+    if isinstance(source, (ox.Store, EndpointStore)):
+        return source
+    if isinstance(source, RDFGraph):
+        return store_from_graph(source)
+    if isinstance(source, (str, Path)):
+        return load_store(Path(source))
+    raise TypeError(f"expected a graph path, a pyoxigraph.Store or an rdflib.Graph, not {type(source).__name__}")
+
+
+def select(store: ox.Store, query: str) -> list[dict]:
+    """A SELECT's solutions as dicts (variable name → term), the project's prefixes declared."""
+    solutions = store.query(PREFIX_BLOCK + query)
+    names = [v.value for v in solutions.variables]
+    return [{n: s[n] for n in names} for s in solutions]
+
+
+def rows(store: ox.Store, query: str):
+    """Stream a SELECT's rows as tuples of terms (``None`` where unbound), in variable order:
+    no dict per row, which matters at tens of thousands of rows."""
+    return map(tuple, store.query(PREFIX_BLOCK + query))
+
+
+def values(iris: Iterable[str], size: int = 400) -> list[str]:
+    """The IRIs, sorted and deduplicated, as ``VALUES`` bodies of at most ``size`` IRIs each."""
+    iris = sorted(set(iris))
+    return [" ".join(f"<{i}>" for i in iris[k:k + size]) for k in range(0, len(iris), size)]
+
+
+def quotes(store: ox.Store, facts: Iterable[str]) -> dict[str, list[dict]]:
+    """fact IRI → its quotes ``{"iri", "exact", "start"}`` in text order."""
+    # Two steps: fact → quote links, then each distinct quote's text and start once (many facts
+    # share a quote, so this reads far fewer rows than joining the selectors per fact).
+    links: dict[str, list[str]] = defaultdict(list)
+    for chunk in values(facts, 2000):
+        for f, q in rows(store, f"SELECT DISTINCT ?f ?q WHERE {{ VALUES ?f {{ {chunk} }} ?f hv:evidence ?q }}"):
+            if isinstance(q, ox.NamedNode):
+                links[f.value].append(q.value)
+    texts: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for chunk in values({q for qs in links.values() for q in qs}, 2000):
+        q = f"""SELECT DISTINCT ?q ?exact ?start WHERE {{ VALUES ?q {{ {chunk} }}
+            ?q oa:hasSelector ?s . ?s oa:exact ?exact .
+            OPTIONAL {{ ?q oa:hasSelector ?p . ?p oa:start ?start }} }}"""
+        for qi, exact, start in rows(store, q):
+            texts[qi.value].append((exact.value, int(start.value) if start is not None else -1))
+    out: dict[str, list[dict]] = defaultdict(list)
+    for f, qs in links.items():
+        for qi in qs:
+            out[f] += [{"iri": qi, "exact": exact, "start": start} for exact, start in texts.get(qi, ())]
+    for f in list(out):
+        if not out[f]:
+            del out[f]
+            continue
+        seen, uniq = set(), []
+        for item in sorted(out[f], key=lambda x: (x["start"], x["iri"])):
+            if item["iri"] not in seen:
+                seen.add(item["iri"])
+                uniq.append(item)
+        out[f] = uniq
+    return out
