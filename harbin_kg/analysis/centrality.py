@@ -1,4 +1,7 @@
-"""Who is central, who brokers, which groups: measures on a projection, as plain dicts.
+"""Who is central, who brokers, which groups: measures on any networkx graph, as plain dicts.
+
+These functions know nothing of RDF; :mod:`~harbin_kg.analysis.rankings` applies them to the
+knowledge graph year by year and explains a score by its facts.
 
 Every measure is defined on disconnected graphs and on isolates (see each function), works on
 the undirected, weighted view of a graph (``weight``; ``distance = 1/weight`` for shortest
@@ -34,7 +37,7 @@ from ..errors import HarbinKGError
 __all__ = [
     "Measure", "MEASURES", "UnknownMeasure", "IGRAPH_THRESHOLD", "EXACT_PATHS_MAX", "PATH_SAMPLES",
     "centrality", "compute", "Scores", "choose_backend", "to_igraph", "rank", "bridges", "articulation_points",
-    "louvain", "communities", "adjusted_rand", "by_year", "explain", "undirected_weighted",
+    "louvain", "communities", "adjusted_rand", "undirected_weighted",
 ]
 
 IGRAPH_THRESHOLD = 2_000   # nodes: from here on the igraph backend is used ("auto")
@@ -274,12 +277,30 @@ def _pagerank(G, backend, ig_graph=None):
     if G.number_of_nodes() == 0:
         return {}
     if backend == "networkx":
-        # networkx's own pure-Python implementation (nx.pagerank needs SciPy, not a dependency).
-        from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
-
-        return dict(_pagerank_python(G, alpha=PAGERANK_ALPHA, weight="weight", tol=1e-12, max_iter=1000))
+        return _pagerank_power(G, alpha=PAGERANK_ALPHA, tol=1e-12, max_iter=1000)
     g, nodes = ig_graph or to_igraph(G)
     return dict(zip(nodes, g.pagerank(weights="weight", damping=PAGERANK_ALPHA, directed=False)))
+
+
+def _pagerank_power(G: nx.Graph, *, alpha: float, tol: float, max_iter: int) -> dict:
+    """PageRank by power iteration in pure Python, as networkx's reference implementation does it
+    (``nx.pagerank`` needs SciPy, which is not a dependency): uniform teleport, a dangling node's
+    rank spread over every node, stop when the L1 change is below ``len(G) * tol``."""
+    W = nx.stochastic_graph(G.to_directed(), weight="weight")
+    n = W.number_of_nodes()
+    x = dict.fromkeys(W, 1.0 / n)
+    dangling = [v for v in W if W.out_degree(v, weight="weight") == 0.0]
+    for _ in range(max_iter):
+        last = x
+        x = dict.fromkeys(last, 0.0)
+        dangling_sum = alpha * sum(last[v] for v in dangling)
+        for v in x:
+            for _, w, weight in W.edges(v, data="weight"):
+                x[w] += alpha * last[v] * weight
+            x[v] += dangling_sum * (1.0 / n) + (1.0 - alpha) * (1.0 / n)
+        if sum(abs(x[v] - last[v]) for v in x) < n * tol:
+            return x
+    raise nx.PowerIterationFailedConvergence(max_iter)
 
 
 def _constraint(G, backend, ig_graph=None):
@@ -504,79 +525,3 @@ def communities(G: nx.Graph, *, seed: int = 0, runs: int = 10, resolution: float
         "parameters": {"algorithm": "louvain", "seed": seed, "runs": len(seeds), "resolution": resolution,
                        "weight": "weight", "backend": backend_used},
     }
-
-
-# ----------------------------------------------------------------------------- over time, explained
-
-def by_year(source, measure: str = "degree", *, projection="partnership", statuses=("stated",),
-            years: Iterable[int] | None = None, backend: str = "auto", seed: int = 0, window: int = 3,
-            min_reliability: str | None = None, scope: str | None = None) -> dict:
-    """Scores and ranks of ``measure`` year by year, on two networks per year.
-
-    ``scores``/``ranks``: the cumulative network (every tie dated up to that year);
-    ``window_scores``/``window_ranks``: the windowed network (ties dated in the ``window`` years
-    ending that year, e.g. 2019–2021 for 2021 with ``window=3``). ``sizes`` gives nodes and edges
-    of both. The years are those of the dated relators (or ``years``); a relator counts from its
-    year on. Undated relators are never put in a year: they are listed apart in ``undated``
-    (IRIs) and ``undated_labels`` (zh, en).
-    """
-    from .network import get_projection, open_store, project, relator_years
-
-    if window < 1:
-        raise HarbinKGError(f"The window must be at least one year, not {window}.")
-    store = open_store(source)
-    spec = get_projection(projection)
-    _measure(measure)
-    filters = {"statuses": statuses, "min_reliability": min_reliability, "scope": scope}
-    full = project(store, spec, **filters)
-    dated = relator_years(store)
-    used = {r for _, _, d in full.edges(data=True) for r in d.get("via", ())} | \
-        {n for n, d in full.nodes(data=True) if d.get("bipartite") == 1}
-    in_use = {r: y for r, y in dated.items() if r in used} if used else dated
-    all_years = sorted(set(in_use.values())) if years is None else sorted(set(int(y) for y in years))
-    first = min(all_years) if all_years else None
-    names = {f["relator"]: (f.get("label_zh") or f["relator"], f.get("label_en") or f["relator"])
-             for _, _, d in full.edges(data=True) for f in d.get("facts", ())}
-    names.update({n: (d.get("label_zh", n), d.get("label_en", n)) for n, d in full.nodes(data=True)
-                  if d.get("bipartite") == 1})
-    undated = sorted(r for r in used if r not in dated)
-    out = {"measure": measure, "projection": spec.name, "years": all_years, "window": window,
-           "scores": {}, "ranks": {}, "window_scores": {}, "window_ranks": {}, "sizes": {},
-           "undated": undated, "undated_labels": {r: names.get(r, (r, r)) for r in undated},
-           "data_version": full.graph.get("data_version")}
-    for y in all_years:
-        sizes = {}
-        for key, span in (("", range(first, y + 1)), ("window_", range(max(first, y - window + 1), y + 1))):
-            G = project(store, spec, years=span, **filters)
-            values = centrality(G, measure, backend=backend, seed=seed) if G.number_of_nodes() else {}
-            out[key + "scores"][y] = values
-            out[key + "ranks"][y] = rank(values, measure) if values else {}
-            sizes[key.rstrip("_") or "cumulative"] = {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
-        out["sizes"][y] = sizes
-    return out
-
-
-def explain(G: nx.Graph, entity: str) -> dict:
-    """The facts that give ``entity`` its score in ``G``: its partners (one-mode) or relators
-    (two-mode), each with the relator IRIs, labels, kinds, years and quotes behind the tie."""
-    if entity not in G:
-        raise HarbinKGError(
-            f"{entity} is not in the {G.graph.get('projection', 'given')} projection (it takes part in no "
-            f"relator the filters keep); try --include-inferred or another --projection.")
-    node = dict(G.nodes[entity])
-    ties = []
-    for other in sorted(G[entity], key=lambda o: (-G[entity][o].get("weight", 1.0), str(o))):
-        e = G[entity][other]
-        o = G.nodes[other]
-        if "facts" in e:
-            facts = e["facts"]
-        else:  # two-mode: the neighbour is the relator itself
-            facts = [{"relator": other, "relation": o.get("relation"), "label_zh": o.get("label_zh"),
-                      "label_en": o.get("label_en"), "year": o.get("year"), "status": o.get("status"),
-                      "n_parties": o.get("n_parties"), "quotes": list(o.get("quotes", [])) + list(e.get("quotes", []))}]
-        ties.append({"partner": other, "label_zh": o.get("label_zh", str(other)),
-                     "label_en": o.get("label_en", str(other)), "kind": o.get("kind"),
-                     "weight": e.get("weight", 1.0), "facts": facts})
-    return {"node": entity, "label_zh": node.get("label_zh", str(entity)), "label_en": node.get("label_en", str(entity)),
-            "kind": node.get("kind"), "placeholder": node.get("placeholder", False),
-            "degree": G.degree(entity), "weighted_degree": G.degree(entity, weight="weight"), "ties": ties}

@@ -155,8 +155,9 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, window, in
         harbin-kg centrality build/harbin.ttl --include-inferred --save-rdf build/analysis.ttl
         harbin-kg centrality --endpoint http://127.0.0.1:7878/query
     """
-    from ..analysis.centrality import by_year as ranks_by_year
-    from ..analysis.centrality import compute, explain, rank
+    from ..analysis.rankings import by_year as ranks_by_year
+    from ..analysis.centrality import compute, rank
+    from ..analysis.rankings import explain
 
     if save_rdf:
         from ..writing import check_output_path
