@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from harbin_kg.graph.build import OUTPUTS, default_graph_path, serialize
+from harbin_kg.graph.outputs import OUTPUTS, default_graph_path
+from harbin_kg.graph.serialize import serialize
 from harbin_kg.errors import QueryTimeout
 from harbin_kg.query.run import open_graph, run_query
 from harbin_kg.graph.store import load_rdflib

@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 # stays cheap, and the command line can start (and be interrupted cleanly) before rdflib and
 # pyoxigraph load.
 _EXPORTS = {
-    "build_graph": "graph.build", "default_graph_path": "graph.build", "load_graph": "graph.build",
+    "build_graph": "graph.build", "default_graph_path": "graph.outputs", "load_graph": "graph.outputs",
     "label": "graph.labels", "resolve_entity": "graph.labels",
     "ask": "query.run", "run_query": "query.run",
     "validate_graph": "graph.validate",

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def bundled_graph_path() -> Path:
-    from harbin_kg.graph.build import default_graph_path
+    from harbin_kg.graph.outputs import default_graph_path
 
     return default_graph_path()
 
@@ -143,7 +143,8 @@ def web_project(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def web_graph_path(tmp_path_factory) -> Path:
     """The built (and validated) graph of the seed plus the web fixture, built once per run."""
-    from harbin_kg.graph.build import Paths, build_and_write
+    from harbin_kg.graph.outputs import build_and_write
+    from harbin_kg.graph.paths import Paths
 
     root = make_web_project(tmp_path_factory.mktemp("web-project"))
     build_and_write(root / "build", Paths(root / "data", root / "ontology"))
@@ -165,7 +166,8 @@ def seed_graph_path(tmp_path_factory) -> Path:
     Findings that the report supports by itself (its counts, its ranking) are asserted on this
     graph, so they stay true as pages are added to data/facts/web/.
     """
-    from harbin_kg.graph.build import Paths, build_and_write
+    from harbin_kg.graph.outputs import build_and_write
+    from harbin_kg.graph.paths import Paths
 
     root = tmp_path_factory.mktemp("seed-project")
     for name in ("data", "ontology"):

@@ -9,7 +9,10 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from harbin_kg.graph.build import build_graph, load_graph, project_paths, serialize, write_outputs
+from harbin_kg.graph.build import build_graph
+from harbin_kg.graph.outputs import load_graph, write_outputs
+from harbin_kg.graph.paths import project_paths
+from harbin_kg.graph.serialize import serialize
 from harbin_kg.errors import DataError
 from harbin_kg.namespaces import HV, ID, OA
 
@@ -409,7 +412,7 @@ def test_two_concurrent_cli_builds_of_different_inputs_leave_one_of_them(project
     for proc in procs:
         _, stderr = proc.communicate()
         assert proc.returncode == 0, stderr
-    from harbin_kg.graph.build import data_version
+    from harbin_kg.graph.paths import data_version
 
     stamp = (out / "harbin.version").read_text().strip()
     assert stamp in {data_version(p) for p in versions}
@@ -424,9 +427,9 @@ def test_two_concurrent_cli_builds_of_different_inputs_leave_one_of_them(project
 
 def test_build_marks_its_output_current_so_the_next_command_does_not_rebuild(project_copy, tmp_path,
                                                                              runner, monkeypatch):
-    import harbin_kg.graph.build as build_module
+    import harbin_kg.graph.outputs as build_module
     import harbin_kg.cli.graph as graph_cli
-    from harbin_kg.graph.build import Paths, data_version
+    from harbin_kg.graph.paths import Paths, data_version
     from harbin_kg.cli import cli
 
     paths = Paths(project_copy / "data", project_copy / "ontology")

@@ -161,7 +161,7 @@ def test_the_command_clears_the_cache(cache, tmp_path):
 
 
 def test_stats_of_the_bundled_graph_from_its_store_equal_a_fresh_load(cache):
-    from harbin_kg.graph.build import default_graph_path
+    from harbin_kg.graph.outputs import default_graph_path
     from harbin_kg.graph.stats import graph_stats
 
     path = default_graph_path()

@@ -103,7 +103,7 @@ def kg(request):
     if request.param == "tiny":
         path = TINY
     else:
-        from harbin_kg.graph.build import default_graph_path
+        from harbin_kg.graph.outputs import default_graph_path
 
         path = default_graph_path()
     return load_rdflib(path), path, request.param

@@ -89,7 +89,7 @@ def test_names_on_the_store_are_the_names_in_rdflib():
     expected = name_index(reference)
     assert index_from_store(store) == expected
     assert len(expected) > 500 and "哈职院" in expected
-    from harbin_kg.graph.build import default_graph_path
+    from harbin_kg.graph.outputs import default_graph_path
 
     cached = open_file_store(default_graph_path(), force=True)
     sqlite = SqliteNameIndex(cached.names_path)

@@ -12,7 +12,8 @@ from harbin_kg.graph.stats import coverage
 
 @pytest.fixture(scope="module")
 def seed_only_path(tmp_path_factory):
-    from harbin_kg.graph.build import Paths, build_and_write
+    from harbin_kg.graph.outputs import build_and_write
+    from harbin_kg.graph.paths import Paths
     from conftest import make_web_project
 
     root = make_web_project(tmp_path_factory.mktemp("seed-only"))

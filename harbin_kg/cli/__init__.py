@@ -191,7 +191,7 @@ def resolve_graph_path(graph: Path | None) -> Path:
     """The user's graph file, or the bundled graph (built on demand, progress on stderr)."""
     if graph is not None:
         return graph
-    from ..graph.build import default_graph_path
+    from ..graph.outputs import default_graph_path
 
     return default_graph_path(progress=lambda msg: click.echo(msg, err=True))
 

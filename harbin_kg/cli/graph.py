@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from ..graph.build import build_and_write, default_out_dir, project_paths
+from ..graph.outputs import build_and_write
+from ..graph.paths import default_out_dir, project_paths
 from ..errors import HarbinKGError
 from ..graph.store import load_rdflib
 from ..query.tables import render_table

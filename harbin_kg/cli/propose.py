@@ -51,7 +51,7 @@ def propose(text, graph_path, output, fmt, slug, cite_url, title, outlet, publis
     from ..propose import MAX_BYTES
     from ..propose import propose as make_draft
     from ..graph.store import load_rdflib
-    from ..graph.build import project_paths
+    from ..graph.paths import project_paths
 
     check_output_path(output, force=force)
     paths = project_paths()

@@ -22,16 +22,18 @@ after the SHA-256 of the file's bytes, and afterwards opens that folder read-onl
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from ..writing import exclusive_lock
 
 __all__ = ["CACHE_ENV", "MIN_BYTES", "cache_root", "clear_cache", "file_key", "is_bundled", "open_file_store",
            "open_store", "StoreFolder"]
@@ -57,7 +59,8 @@ def cache_root() -> Path | None:
     chosen = os.environ.get(CACHE_ENV)
     if chosen:
         return None if chosen.strip().lower() in ("off", "0", "no", "false") else Path(chosen)
-    from .build import _cache_dir, project_paths
+    from .paths import cache_dir as _cache_dir
+    from .paths import project_paths
 
     # build/ in a checkout (beside the built graph), else the user's cache folder for harbin-kg.
     base = _cache_dir(project_paths())
@@ -74,7 +77,7 @@ def min_bytes() -> int:
 def is_bundled(path: Path) -> bool:
     """True for the built bundled graph (the command line passes its path): it always gets a
     ready on-disk store, whatever its size."""
-    from .build import default_out_dir
+    from .paths import default_out_dir
 
     out = default_out_dir()
     try:
@@ -164,13 +167,12 @@ def open_file_store(path: Path, *, force: bool = False) -> StoreFolder | None:
     folder = root / key
     if (folder / "complete").exists():
         return StoreFolder(folder)
-    try:
-        lock_handle = open(root / f".{key}.lock", "w")
-    except OSError:
-        return None
-    with lock_handle:
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(exclusive_lock(root / f".{key}.lock"))
+        except OSError:
+            return None
         # Several commands may ask at once: one writes, the others wait and then open it.
-        fcntl.flock(lock_handle, fcntl.LOCK_EX)
         if not (folder / "complete").exists():
             _write_store_folder(path, folder)
     return StoreFolder(folder)

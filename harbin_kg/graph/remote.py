@@ -296,7 +296,7 @@ def publish(graph, store_url: str, *, query_url: str | None = None, update_url: 
     Parameters
     ----------
     graph : path, rdflib.Graph or pyoxigraph.Store
-        The built graph (e.g. :func:`harbin_kg.graph.build.default_graph_path`).
+        The built graph (e.g. :func:`harbin_kg.graph.outputs.default_graph_path`).
     store_url : str
         The Graph Store address, e.g. ``http://127.0.0.1:7878/store``.
     query_url : str, optional

@@ -96,7 +96,7 @@ def validate_graph(data: Graph, shapes: Graph | None = None, *, paths=None, ont:
     import pyshacl
 
     if shapes is None or ont is None:
-        from .build import project_paths
+        from .paths import project_paths
 
         paths = paths or project_paths()
         shapes = shapes if shapes is not None else load_shapes(paths.shapes)

@@ -135,7 +135,7 @@ def open_graph(graph=None, engine: Engine = "oxigraph") -> LoadedGraph:
             return LoadedGraph("oxigraph", store=graph)
     bundled = graph is None
     if bundled:
-        from ..graph.build import default_graph_path
+        from ..graph.outputs import default_graph_path
 
         graph = default_graph_path()
     path = Path(graph)

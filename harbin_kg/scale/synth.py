@@ -260,7 +260,7 @@ def _vocabulary_lines() -> list[str]:
     """The ontology and schemes as N-Triples lines, in file order (they have no blank nodes)."""
     import pyoxigraph as ox
 
-    from ..graph.build import project_paths
+    from ..graph.paths import project_paths
 
     lines = []
     for path in project_paths().vocabulary_files():
