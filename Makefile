@@ -39,6 +39,7 @@ run: setup
 
 test: setup-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy harbin_kg
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	$(BIN)/python -m pytest -n 2 -q --nbmake tests notebooks
 

@@ -131,7 +131,9 @@ def serialize_analysis(graph: Graph, fmt: str = "turtle") -> str:
         quads = sorted((ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o), name) for s, p, o in graph),
                        key=str)
         prefixes = {p: str(ns) for p, ns in graph.namespaces() if p}
-        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
+        data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+        assert data is not None  # without an output file, serialize returns the bytes
+        return data.decode("utf-8")
     raise OutputError(f"Unknown analysis format {fmt!r}; use turtle (.ttl) or trig (.trig).")
 
 

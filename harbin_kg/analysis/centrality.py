@@ -463,10 +463,11 @@ def adjusted_rand(a: Sequence, b: Sequence) -> float:
     n = len(a)
     if n < 2:
         return 1.0
-    pairs = defaultdict(int)
+    pairs: defaultdict[tuple, int] = defaultdict(int)
     for x, y in zip(a, b):
         pairs[x, y] += 1
-    rows, cols = defaultdict(int), defaultdict(int)
+    rows: defaultdict = defaultdict(int)
+    cols: defaultdict = defaultdict(int)
     for (x, y), c in pairs.items():
         rows[x] += c
         cols[y] += c

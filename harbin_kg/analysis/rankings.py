@@ -54,6 +54,7 @@ def by_year(source, measure: str = "degree", *, projection="partnership", status
            "undated": undated, "undated_labels": {r: names.get(r, (r, r)) for r in undated},
            "data_version": full.graph.get("data_version")}
     for y in all_years:
+        assert first is not None  # there is a year, so a first year
         sizes = {}
         for key, span in (("", range(first, y + 1)), ("window_", range(max(first, y - window + 1), y + 1))):
             G = project(store, spec, years=span, **filters)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import Graph as RDFGraph
 
 from ..graph.remote import EndpointStore
-from ..graph.store import load_store, store_from_graph
+from ..graph.store import load_store, solutions, store_from_graph
 from ..namespaces import PREFIXES
 
 __all__ = ["PREFIX_BLOCK", "open_store", "quotes", "rows", "select", "values"]
@@ -25,8 +26,10 @@ PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
 def open_store(source) -> ox.Store:
-    """A pyoxigraph Store from a path, a Store or an rdflib Graph."""
-    if isinstance(source, (ox.Store, EndpointStore)):
+    """A pyoxigraph Store from a path, a Store or an rdflib Graph (a remote store stays itself)."""
+    if isinstance(source, EndpointStore):
+        return cast(ox.Store, source)  # it answers query() as a Store does: all the readers here use
+    if isinstance(source, ox.Store):
         return source
     if isinstance(source, RDFGraph):
         return store_from_graph(source)
@@ -37,15 +40,15 @@ def open_store(source) -> ox.Store:
 
 def select(store: ox.Store, query: str) -> list[dict]:
     """A SELECT's solutions as dicts (variable name → term), the project's prefixes declared."""
-    solutions = store.query(PREFIX_BLOCK + query)
-    names = [v.value for v in solutions.variables]
-    return [{n: s[n] for n in names} for s in solutions]
+    answer = solutions(store, PREFIX_BLOCK + query)
+    names = [v.value for v in answer.variables]
+    return [{n: s[n] for n in names} for s in answer]
 
 
 def rows(store: ox.Store, query: str):
     """Stream a SELECT's rows as tuples of terms (``None`` where unbound), in variable order:
     no dict per row, which matters at tens of thousands of rows."""
-    return map(tuple, store.query(PREFIX_BLOCK + query))
+    return map(tuple, solutions(store, PREFIX_BLOCK + query))
 
 
 def values(iris: Iterable[str], size: int = 400) -> list[str]:

@@ -24,7 +24,9 @@ def _import_igraph_without_plotting() -> None:
     """
     if "igraph" in sys.modules or "matplotlib" in sys.modules:
         return
-    sys.modules["matplotlib"] = None  # "import matplotlib" raises ImportError: igraph skips it
+    # None in sys.modules makes "import matplotlib" raise ImportError (the import system's documented
+    # way to block a module); typeshed types the values as modules only.
+    sys.modules["matplotlib"] = None  # type: ignore[assignment]
     try:
         import igraph  # noqa: F401
     finally:

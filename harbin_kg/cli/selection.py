@@ -10,6 +10,7 @@ otherwise :mod:`harbin_kg.web.maps.selection` filters the projected graph.
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import click
 
@@ -56,7 +57,7 @@ def select(source, projection: str, *, include_inferred: bool = False, kinds=(),
 
     statuses = STATUSES if include_inferred else (STATED,)
     shape = PROJECTIONS[projection].shape
-    kw = {"statuses": statuses}
+    kw: dict[str, Any] = {"statuses": statuses}
     if kinds and shape in ("two-mode", "one-mode", "ecosystem"):
         kw["kinds"] = tuple(kinds)
     elif kinds:
@@ -65,7 +66,7 @@ def select(source, projection: str, *, include_inferred: bool = False, kinds=(),
     if years:
         kw["years"] = tuple(years)
     params = inspect.signature(network.project).parameters
-    native = {k: v for k, v in (("scope", scope), ("min_reliability", min_reliability)) if k in params}
+    native: dict[str, Any] = {k: v for k, v in (("scope", scope), ("min_reliability", min_reliability)) if k in params}
     G = network.project(source, projection, **kw, **{k: v for k, v in native.items() if v not in (None, "all")})
     # The projection's own scope keeps the ties among Harbin's organisations; filter_scope then
     # drops every other organisation node that a projection reaches without a tie (a parent body,

@@ -34,7 +34,7 @@ from .checks import (check_aliases, check_entities, check_iris, check_terms, che
                      require_citations)
 from .paths import Paths, data_version, project_paths
 from .sparql_guard import check_read_only
-from .store import load_rdflib, store_from_graph, to_rdflib_term
+from .store import construct, load_rdflib, store_from_graph, to_rdflib_term
 
 __all__ = ["build_graph", "GRAPH_IRI"]
 
@@ -100,7 +100,7 @@ def _derive(graph: Graph, rules_dir: Path) -> Graph:
         if "CONSTRUCT" not in text.upper():
             raise DataError(f"{rule}: a derivation rule must be a SPARQL CONSTRUCT query.")
         try:
-            for triple in store.query(text):
+            for triple in construct(store, text):
                 derived.add(tuple(to_rdflib_term(t) for t in (triple.subject, triple.predicate, triple.object)))
         except SyntaxError as error:
             raise DataError(f"{rule}: {error}") from None

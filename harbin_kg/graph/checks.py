@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, TIME
+from rdflib.term import Node
 
 from ..errors import DataError
 from ..namespaces import HV, ID, SCHEME
@@ -55,8 +56,8 @@ def check_entities(files: dict[Path, Graph], merged: Graph) -> None:
     """Duplicate identifiers, dangling references and missing @zh labels, with file and line."""
     defined_in: dict[URIRef, Path] = {}
     for path, graph in files.items():
-        for subject in sorted(set(graph.subjects(RDF.type))):
-            if not isinstance(subject, URIRef) or not str(subject).startswith(str(ID)):
+        for subject in sorted({s for s in graph.subjects(RDF.type) if isinstance(s, URIRef)}):
+            if not str(subject).startswith(str(ID)):
                 continue
             if subject in defined_in and defined_in[subject] != path:
                 raise DataError(
@@ -86,7 +87,7 @@ def check_entities(files: dict[Path, Graph], merged: Graph) -> None:
 
 def check_aliases(merged: Graph) -> None:
     """Two organisations or places may not answer to the same name (哈职院 must find one)."""
-    owner: dict[str, URIRef] = {}
+    owner: dict[str, Node] = {}
     for prop in (SKOS.prefLabel, SKOS.altLabel):
         for subject, value in sorted(merged.subject_objects(prop)):
             # Top-level organisations and places only: their sub-nodes (<org/x/cite/s01>,
@@ -136,8 +137,8 @@ def rel(node) -> str:
 def require_citations(path: Path, graph: Graph) -> None:
     """Every entity and fact a facts/web file defines cites a page (dates and periods need not:
     they belong to the fact that cites)."""
-    for subject in sorted(set(graph.subjects(RDF.type))):
-        if not isinstance(subject, URIRef) or (subject, HV.cite, None) in graph:
+    for subject in sorted({s for s in graph.subjects(RDF.type) if isinstance(s, URIRef)}):
+        if (subject, HV.cite, None) in graph:
             continue
         if any(str(t).startswith(str(TIME)) for t in graph.objects(subject, RDF.type)):
             continue

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from ..errors import DataError
 from ..namespaces import ID, PREFIXES
-from .store import load_store
+from .store import load_store, solutions
 
 __all__ = [
     "Stretch", "Exclusion", "SourceCoverage", "EXCLUSION_FIELDS", "quoted_spans", "stretches",
@@ -97,7 +97,7 @@ def quoted_spans(store: ox.Store) -> dict[str, list[tuple[int, int]]]:
     """Source slug → sorted (start, end) of every quote in the graph."""
     spans: dict[str, list[tuple[int, int]]] = {}
     prefix = str(ID["text/"])
-    for row in store.query(_SPANS):
+    for row in solutions(store, _SPANS):
         iri = row["source"].value
         slug = iri[len(prefix):] if iri.startswith(prefix) else iri
         spans.setdefault(slug, []).append((int(row["start"].value), int(row["end"].value)))

@@ -82,6 +82,9 @@ def graph_iri(layer: str) -> str:
 class RemoteError(HarbinKGError):
     """A remote store could not be reached, refused, or answered something unexpected."""
 
+    #: the HTTP status when the store did answer (unlike a timeout or a cut connection)
+    status: int | None = None
+
 
 @dataclass(frozen=True)
 class _Url:
@@ -183,15 +186,15 @@ def _request(url: _Url, method: str, *, params: Sequence[tuple[str, str]] = (), 
                           "Give the store's final address directly (check http vs https, the port, a trailing "
                           "slash).")
     if status >= 400:
-        error = RemoteError(_status_message(status, url, head, data, purpose))
-        error.status = status  # the store did answer (unlike a timeout or a cut connection)
-        raise error
+        refused = RemoteError(_status_message(status, url, head, data, purpose))
+        refused.status = status
+        raise refused
     return status, head, data
 
 
 def _status_message(status: int, url: _Url, head: dict, data: bytes, purpose: str) -> str:
-    detail = data.decode("utf-8", "replace").strip().splitlines()
-    detail = f' Server said: "{detail[0][:200]}"' if detail else ""
+    said = data.decode("utf-8", "replace").strip().splitlines()
+    detail = f' Server said: "{said[0][:200]}"' if said else ""
     advice = {
         401: "the store needs credentials (401 Unauthorized). harbin-kg sends none: publish to a store "
              "that accepts writes from this machine, or put an authenticating proxy on the loopback interface.",
@@ -317,7 +320,8 @@ def publish(graph, store_url: str, *, query_url: str | None = None, update_url: 
     update = None
     if update_url is not False:
         try:
-            update = check_url(update_url, "--update-url") if update_url else _derive(store, "update")
+            update = check_url(update_url, "--update-url") if isinstance(update_url, str) and update_url \
+                else _derive(store, "update")
         except RemoteError:
             if update_url:
                 raise

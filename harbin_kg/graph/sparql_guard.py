@@ -190,12 +190,14 @@ def syntax_error(text: str, error: Exception, *, first_line: int = 1) -> QueryEr
     match = _OX_POSITION.match(message)
     detail = _short_expected(message[match.end():] if match else message)
     line, column = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+    from pyparsing import ParseBaseException  # rdflib's SPARQL parser is pyparsing (loaded on use)
+
     try:
         from rdflib.plugins.sparql.parser import parseQuery
 
         parseQuery(text)
     except Exception as rdflib_error:  # pyparsing's ParseException, or anything else it raises
-        if getattr(rdflib_error, "lineno", None) and getattr(rdflib_error, "col", None):
+        if isinstance(rdflib_error, ParseBaseException) and rdflib_error.lineno and rdflib_error.col:
             line, column = rdflib_error.lineno, rdflib_error.col
     return located_error(text, line + first_line - 1, column, detail)
 
@@ -215,12 +217,13 @@ def check_rdflib_algebra(text: str, prefixes: dict[str, str]):
     """rdflib's prepared query, refused if its algebra holds SERVICE or a dataset clause."""
     from rdflib.plugins.sparql import prepareQuery
     from rdflib.plugins.sparql.parserutils import CompValue
+    from pyparsing import ParseBaseException
 
     try:
         prepared = prepareQuery(text, initNs=prefixes)
     except Exception as error:  # pyparsing ParseException and rdflib's own errors
-        if getattr(error, "lineno", None) and getattr(error, "col", None):
-            found = getattr(error, "msg", "") or "unexpected text here"
+        if isinstance(error, ParseBaseException) and error.lineno and error.col:
+            found = error.msg or "unexpected text here"
             raise located_error(text, error.lineno, error.col, f"rdflib: {found}") from None
         raise QueryError(f"rdflib could not parse the query: {error}") from None
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .diskstore import open_store
+from .store import solutions
 from ..namespaces import PREFIXES
 
 __all__ = ["ClassCount", "Stats", "graph_stats", "Coverage", "coverage"]
@@ -88,14 +89,14 @@ def graph_stats(source: "Path | ox.Store") -> Stats:
     classes = tuple(
         ClassCount(_value(r["class"]), _value(r["zh"]), _value(r["en"]), int(r["n"].value),
                    _value(r["fact"]) == "true")
-        for r in store.query(_PER_CLASS)
+        for r in solutions(store, _PER_CLASS)
     )
     statuses = tuple(
         ClassCount(_value(r["status"]), _value(r["zh"]), _value(r["en"]), int(r["n"].value), True)
-        for r in store.query(_STATUS)
+        for r in solutions(store, _STATUS)
     )
-    totals = next(iter(store.query(_TOTALS)))
-    inferred_dates = int(next(iter(store.query(_INFERRED_PARTS)))["n"].value)
+    totals = next(iter(solutions(store, _TOTALS)))
+    inferred_dates = int(next(iter(solutions(store, _INFERRED_PARTS)))["n"].value)
     return Stats(triples=len(store), classes=classes, statuses=statuses, quotes=int(totals["quotes"].value),
                  sources=int(totals["sources"].value), data_version=_value(totals["dataVersion"]),
                  inferred_dates=inferred_dates)
@@ -180,14 +181,14 @@ class Coverage:
 
 
 def _years(store, query: str) -> list[int | None]:
-    return [None if r["year"] is None else int(r["year"].value) for r in store.query(query)]
+    return [None if r["year"] is None else int(r["year"].value) for r in solutions(store, query)]
 
 
 def coverage(source: "Path | ox.Store") -> Coverage:
     """Counts of sources (by type), organisations, named ties and dated figures, by year."""
     store = source if isinstance(source, ox.Store) else open_store(Path(source))
     types = []
-    for r in store.query(_BY_SOURCE_TYPE):
+    for r in solutions(store, _BY_SOURCE_TYPE):
         code = r["type"].value
         zh, en = _value(r["zh"]), _value(r["en"])
         if code == "shipped":
@@ -196,7 +197,7 @@ def coverage(source: "Path | ox.Store") -> Coverage:
             zh, en = "未注明类型", "no source type"
         types.append(ClassCount(code, zh, en, int(r["n"].value), False))
     ties, figures, pages = _years(store, _TIES), _years(store, _FIGURES), _years(store, _SOURCE_YEARS)
-    orgs = next(iter(store.query(_ORGANISATIONS)))
+    orgs = next(iter(solutions(store, _ORGANISATIONS)))
     years = sorted({y for y in ties + figures + pages if y is not None})
     by_year = tuple((y, pages.count(y), ties.count(y), figures.count(y)) for y in years)
     return Coverage(

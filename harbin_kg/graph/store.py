@@ -15,7 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from ..errors import DataError
 from ..namespaces import BASE, bind_prefixes
 
-__all__ = ["FORMATS", "check_graph_file", "parse_file", "load_store", "load_rdflib", "to_rdflib_term",
+__all__ = ["solutions", "construct", "FORMATS", "check_graph_file", "parse_file", "load_store", "load_rdflib", "to_rdflib_term",
            "to_ox_term", "store_from_graph", "load_into"]
 
 FORMATS = {
@@ -154,3 +154,23 @@ def store_from_graph(graph: Graph) -> ox.Store:
         ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o), ox.DefaultGraph()) for s, p, o in graph
     )
     return store
+
+
+def solutions(store, query: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT ``query`` on ``store`` (a pyoxigraph Store or an EndpointStore).
+
+    pyoxigraph types every answer as solutions, a boolean or triples; the callers of this ask
+    SELECTs only, and this says so, to readers and to the type checker, at one place.
+    """
+    answer = store.query(query)
+    if not isinstance(answer, ox.QuerySolutions):
+        raise TypeError(f"expected the solutions of a SELECT query, not {type(answer).__name__}")
+    return answer
+
+
+def construct(store: ox.Store, query: str) -> ox.QueryTriples:
+    """The triples a CONSTRUCT ``query`` makes on ``store`` (see :func:`solutions`)."""
+    answer = store.query(query)
+    if not isinstance(answer, ox.QueryTriples):
+        raise TypeError(f"expected the triples of a CONSTRUCT query, not {type(answer).__name__}")
+    return answer

@@ -7,10 +7,11 @@ import multiprocessing
 import threading
 from collections.abc import Mapping
 from itertools import islice
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import Graph, Variable
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from ..errors import EngineCrash, HarbinKGError, OutOfMemory, QueryError, QueryTimeout
 from .inline import inline
@@ -89,14 +90,14 @@ def _execute_rdflib(graph: Graph, text: str, bindings: Mapping[str, Node], limit
     saved = rdflib_sparql.SPARQL_LOAD_GRAPHS
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False
     try:
-        result = graph.query(prepared, initBindings={Variable(k): v for k, v in bindings.items()}, base=str(ID))
+        result = graph.query(prepared, initBindings={Variable(k): cast(Identifier, v) for k, v in bindings.items()}, base=str(ID))
         if result.type == "ASK":
             return QueryResult("ask", boolean=bool(result.askAnswer))
         if result.type == "SELECT":
-            variables = tuple(str(v) for v in result.vars)
-            rows = [tuple(row) for row in islice(result, limit + 1)]
+            variables = tuple(str(v) for v in result.vars or ())
+            rows = [tuple(row) for row in islice(result, limit + 1) if isinstance(row, tuple)]
             return QueryResult("select", variables, tuple(rows[:limit]), truncated=len(rows) > limit)
-        triples = [tuple(t) for t in islice(result, limit + 1)]
+        triples = [tuple(t) for t in islice(result, limit + 1) if isinstance(t, tuple)]
         return QueryResult("graph", ("subject", "predicate", "object"), tuple(triples[:limit]), truncated=len(triples) > limit)
     finally:
         rdflib_sparql.SPARQL_LOAD_GRAPHS = saved

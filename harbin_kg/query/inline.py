@@ -82,7 +82,7 @@ def _code_tokens(code: str) -> list[tuple[str, str]]:
     for match in _CODE.finditer(code):
         if match.start() > position:
             out.append(("other", code[position:match.start()]))
-        out.append((match.lastgroup, match.group(0)))
+        out.append((match.lastgroup or "other", match.group(0)))  # every alternative of _CODE is named
         position = match.end()
     if position < len(code):
         out.append(("other", code[position:]))
@@ -126,7 +126,7 @@ def _template(text: str, names: frozenset) -> tuple | None:
     if tokens is None:
         return None
     terms = dict.fromkeys(names)
-    out: list[str] = []
+    out: list[str | tuple[str, str, str]] = []  # text, or (role, parameter, token) where a parameter goes
     mode = "body"        # "select" (a projection list), "order" (GROUP BY / ORDER BY list), "values", "body"
     depth = clause_depth = values_depth = 0
     form = None          # the query form: the first of SELECT, ASK, CONSTRUCT, DESCRIBE

@@ -62,8 +62,9 @@ class QueryResult:
         from ..namespaces import bind_prefixes
 
         out = bind_prefixes(Graph())
-        for triple in self.rows:
-            out.add(triple)
+        for s, p, o in self.rows:
+            if s is not None and p is not None and o is not None:  # a CONSTRUCT row is always whole
+                out.add((s, p, o))
         return out
 
     def to_dataframe(self, lang: str | None = "zh"):

@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -48,6 +49,10 @@ from ..namespaces import PREFIXES
 from .results import QueryResult
 from ..graph.sparql_guard import check_read_only
 from ..graph.store import load_rdflib, load_store, store_from_graph, to_rdflib_term
+
+
+if TYPE_CHECKING:  # imported where a remote store is opened (start-up time)
+    from ..graph.remote import EndpointStore
 
 __all__ = ["Engine", "ENGINES", "DEFAULT_TIMEOUT", "DEFAULT_LIMIT", "QueryResult", "LoadedGraph",
            "open_graph", "prepare", "bind_params", "run_query", "ask"]
@@ -65,7 +70,7 @@ class LoadedGraph:
     ``names_path``: the SQLite name index written beside a cached on-disk store
     (:mod:`harbin_kg.graph.diskstore`), if the store came from there."""
 
-    def __init__(self, engine: Engine, *, store: ox.Store | None = None, graph: Graph | None = None,
+    def __init__(self, engine: Engine, *, store: ox.Store | EndpointStore | None = None, graph: Graph | None = None,
                  path: Path | None = None, names_path: Path | None = None):
         if engine not in ENGINES:
             raise QueryError(f'Unknown engine "{engine}"; use one of {", ".join(ENGINES)}.')

@@ -92,7 +92,7 @@ def split_cites(path: Path, graph: Graph) -> tuple[Graph, list[Cite]]:
                     "(put anything else on the fact)."
                 )
         sources = list(graph.objects(node, HV.source))
-        if len(sources) != 1 or not str(sources[0]).startswith(SOURCE_PREFIX):
+        if len(sources) != 1 or not isinstance(sources[0], URIRef) or not str(sources[0]).startswith(SOURCE_PREFIX):
             raise DataError(
                 f"{where}: a hv:cite of <{_rel(subject)}> needs exactly one hv:source <source/…> "
                 f"(found {', '.join(f'<{_rel(s)}>' for s in sources) or 'none'}); "

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.term import Node
 
 from ..errors import DataError
 from ..namespaces import HV, ID, OA
@@ -156,7 +157,7 @@ def _add_quote(quotes: Graph, source: Source, span: Span, iri: URIRef) -> None:
     quotes.add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
 
 
-def _local(predicate: URIRef) -> str:
+def _local(predicate: Node) -> str:
     text = str(predicate)
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
@@ -178,7 +179,7 @@ def skolemize(path: Path, graph: Graph, leave: tuple = ()) -> tuple[Graph, dict]
         for subject, predicate, obj in sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
             if not isinstance(obj, BNode) or obj in names or obj in left:
                 continue
-            parent = subject if isinstance(subject, URIRef) else names.get(subject)
+            parent = subject if isinstance(subject, URIRef) else names.get(subject) if isinstance(subject, BNode) else None
             if parent is None:
                 continue
             iri = URIRef(f"{parent}/{_local(predicate)}")
@@ -195,5 +196,5 @@ def skolemize(path: Path, graph: Graph, leave: tuple = ()) -> tuple[Graph, dict]
         raise DataError(f"{path}: a blank node [ … ] stands on its own; give it an IRI (see data/README.md).")
     out = Graph()
     for s, p, o in graph:
-        out.add((names.get(s, s), p, names.get(o, o)))
+        out.add((names.get(s, s) if isinstance(s, BNode) else s, p, names.get(o, o) if isinstance(o, BNode) else o))
     return out, parents

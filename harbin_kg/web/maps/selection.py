@@ -14,6 +14,7 @@ from __future__ import annotations
 import networkx as nx
 
 from ...errors import HarbinKGError
+from ...graph.store import solutions
 from .evidence import fact_iris_of_edge, map_details
 
 __all__ = ["GRADES", "SCOPES", "filter_scope", "filter_reliability"]
@@ -39,14 +40,14 @@ def filter_scope(G: nx.Graph, source, scope: str) -> nx.Graph:
     from ...analysis.network import open_store
 
     store = open_store(source)
-    rows = list(store.query(f"SELECT ?n ?v WHERE {{ ?n <{HVNS}inHarbinEcosystem> ?v }}"))
+    rows = list(solutions(store, f"SELECT ?n ?v WHERE {{ ?n <{HVNS}inHarbinEcosystem> ?v }}"))
     if not rows:
         raise HarbinKGError(
             "This graph does not say which organisations belong to the Harbin ecosystem "
             "(no hv:inHarbinEcosystem; 图中没有范围信息). Rebuild it with `harbin-kg build`, "
             "or use --scope all.")
     inside = {r["n"].value for r in rows if r["v"].value in ("true", "1")}
-    agents = {r["a"].value for r in store.query(
+    agents = {r["a"].value for r in solutions(store,
         f"SELECT DISTINCT ?a WHERE {{ {{ ?p <{HVNS}agent> ?a }} UNION {{ ?m <http://www.w3.org/ns/org#member> ?a }} "
         f"UNION {{ ?a <{HVNS}inHarbinEcosystem> ?v }} }}")}
     before = dict(G.degree())
