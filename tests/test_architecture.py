@@ -131,3 +131,34 @@ def test_packages_import_only_upstream():
                 why = f"{target_layer}/ comes after {layer}/ in the flow {' → '.join(FLOW)}"
             wrong.append(f"  {modules[module].relative_to(PACKAGE.parent)}:{line} imports {target}: {why}")
     assert not wrong, "imports against the flow (docs/architecture.md):\n" + "\n".join(wrong)
+
+
+# ---- the public API (docs/api.md) ------------------------------------------------------------------
+
+NOTEBOOKS = PACKAGE.parent / "notebooks"
+
+
+def test_every_public_name_resolves_and_is_documented():
+    import harbin_kg
+
+    api = (PACKAGE.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    for name in harbin_kg.__all__:
+        assert getattr(harbin_kg, name) is not None
+        assert f"`{name}`" in api, f"{name} is public but docs/api.md does not describe it"
+
+
+def test_notebooks_use_the_public_api_alone():
+    import json
+
+    import harbin_kg
+
+    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("harbin_kg"):
+                assert node.module == "harbin_kg", f"{notebook.name} imports from {node.module}; use `from harbin_kg import …`"
+                private = [a.name for a in node.names if a.name not in harbin_kg.__all__]
+                assert not private, f"{notebook.name} imports {private}, not in harbin_kg.__all__"
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("harbin_kg.") for a in node.names), notebook.name
