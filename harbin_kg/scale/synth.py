@@ -36,11 +36,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import random
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import HarbinKGError, OutputError
@@ -333,6 +334,354 @@ def _pick(rng: random.Random, n: int) -> int:
     return min(n - 1, int(n * rng.random() ** SKEW))
 
 
+@dataclass
+class _Generation:
+    """What every part of :func:`generate` shares: the writer, the seeded RNG (drawn from in one
+    fixed order, so the output is byte-identical for a seed), the plan and the source's quotes."""
+
+    w: _Writer
+    rng: random.Random
+    plan: _Plan
+    text: str
+    generic: list[tuple[int, int]]
+    valued: dict[tuple[int, int], tuple[int, int, str]]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def evidence(self, s: str) -> None:
+        start, end = self.generic[self.rng.randrange(len(self.generic))]
+        self.w.t(s, P["hv:evidence"], _iri(f"quote/{SOURCE_SLUG}/{start}-{end}"))
+
+    def status(self) -> tuple[str, bool]:
+        r = self.rng.random()
+        if r < 0.90:
+            return C["status:stated"], True
+        return (C["status:inferred-context"] if r < 0.97 else C["status:inferred-caption"]), False
+
+
+def _labels(w: _Writer, s: str, zh: str, en: str) -> None:
+    w.t(s, P["skos:prefLabel"], _lit(zh, "zh"))
+    w.t(s, P["skos:prefLabel"], _lit(en, "en"))
+
+
+# IRIs of the generated entities: the number alone names one (and, for a school, its kind).
+def _province(i): return _iri(f"place/synth-province-{i:03d}")
+def _city(i): return _iri(f"place/synth-city-{i:04d}")
+def _district(i): return _iri(f"place/synth-district-{i:05d}")
+def _gov(kind, i): return _iri(f"org/synth-{kind}-{i:05d}")
+def _school(i): return _iri(f"org/synth-school-{i:05d}")
+def _enterprise(i): return _iri(f"org/synth-enterprise-{i:06d}")
+def _consortium(i): return _iri(f"org/synth-consortium-{i:04d}")
+
+
+def _area(plan: _Plan, i: int) -> str:
+    return _city(i) if i < plan.cities else _district(i - plan.cities)
+
+
+_SCHOOL_SHARES = list(itertools.accumulate(share for share, *_ in _SCHOOLS))
+
+
+def _school_kind(i: int) -> tuple:
+    u = ((i * 2654435761) % 1000) / 1000  # spread kinds evenly over numbers, no RNG needed
+    for edge, kind in zip(_SCHOOL_SHARES, _SCHOOLS):
+        if u < edge:
+            return kind
+    return _SCHOOLS[-1]
+
+
+def _provenance(g: _Generation, source_name: str, digest: str) -> None:
+    """The source document, its text, and every quote (both selectors)."""
+    w, text, generic, valued = g.w, g.text, g.generic, g.valued
+    # ---- provenance: the source document, its text, and every quote
+    doc, txt = _iri(f"doc/{SOURCE_SLUG}"), _iri(f"text/{SOURCE_SLUG}")
+    first = generic[0]
+    w.t(doc, A, C["hv:SourceDocument"])
+    _labels(w, doc, "合成职业教育生态报告", "Synthetic VET ecosystem report")
+    w.t(doc, P["hv:assertionStatus"], C["status:stated"])
+    w.t(doc, P["hv:evidence"], _iri(f"quote/{SOURCE_SLUG}/{first[0]}-{first[1]}"))
+    w.t(txt, A, C["hv:SourceText"])
+    _labels(w, txt, "合成报告全文（UTF-8）", "Full text of the synthetic report, UTF-8 plain text")
+    w.t(txt, P["hv:textOf"], doc)
+    w.t(txt, P["hv:repoPath"], _lit(source_name))
+    w.t(txt, P["hv:sha256"], _lit(digest))
+    w.t(txt, P["hv:charCount"], _lit(str(len(text)), datatype="xsd:nonNegativeInteger"))
+    w.t(txt, P["hv:offsetUnit"], _lit("unicode-code-point"))
+    for start, end in generic + [(s, e) for s, e, _ in valued.values()]:
+        q = _iri(f"quote/{SOURCE_SLUG}/{start}-{end}")
+        sel, pos = q[:-1] + "/text>", q[:-1] + "/position>"
+        w.t(q, A, C["hv:Quote"])
+        _labels(w, q, f"引文 {SOURCE_SLUG} {start}–{end}", f"Quote {SOURCE_SLUG} {start}–{end}")
+        w.t(q, P["oa:hasSource"], txt)
+        w.t(q, P["oa:hasSelector"], sel)
+        w.t(q, P["oa:hasSelector"], pos)
+        w.t(sel, A, C["oa:TextQuoteSelector"])
+        w.t(sel, P["oa:exact"], _lit(text[start:end]))
+        w.t(sel, P["oa:prefix"], _lit(text[max(0, start - _CONTEXT):start]))
+        w.t(sel, P["oa:suffix"], _lit(text[end:end + _CONTEXT]))
+        w.t(pos, A, C["oa:TextPositionSelector"])
+        w.t(pos, P["oa:start"], _lit(str(start), datatype="xsd:nonNegativeInteger"))
+        w.t(pos, P["oa:end"], _lit(str(end), datatype="xsd:nonNegativeInteger"))
+    g.counts["quotes"] = len(generic) + len(valued)
+
+
+def _places(g: _Generation) -> None:
+    """Provinces, cities, districts and parks, and the bodies that govern them."""
+    w, rng, plan = g.w, g.rng, g.plan
+    # ---- places and the bodies that govern them
+
+    for i in range(plan.provinces):
+        s = _province(i)
+        w.t(s, A, C["hv:AdministrativeArea"])
+        _labels(w, s, f"合成省 {i:03d}", f"Synthetic province {i:03d}")
+        w.t(s, P["hv:adminCode"], _lit(f"9{i:02d}000"))
+        body = _gov("education-department", i)
+        w.t(body, A, C["hv:GovernmentBody"])
+        _labels(w, body, f"合成省教育厅 {i:05d}", f"Synthetic provincial education department {i:05d}")
+        w.t(body, P["hv:governs"], s)
+        w.t(body, P["hv:locatedIn"], s)
+        w.t(body, P["hv:orgCategory"], _iri("orgcat:provincial-education-department"))
+    for i in range(plan.cities):
+        s, parent = _city(i), _province(i % plan.provinces)
+        w.t(s, A, C["hv:AdministrativeArea"])
+        _labels(w, s, f"合成市 {i:04d}", f"Synthetic city {i:04d}")
+        w.t(s, P["schema:containedInPlace"], parent)
+        for kind, zh, en, cat in (("city-government", "合成市人民政府", "Synthetic municipal government",
+                                   "orgcat:municipal-government"),
+                                  ("education-bureau", "合成市教育局", "Synthetic municipal education bureau",
+                                   "orgcat:municipal-education-bureau")):
+            body = _gov(kind, i)
+            w.t(body, A, C["hv:GovernmentBody"])
+            _labels(w, body, f"{zh} {i:05d}", f"{en} {i:05d}")
+            w.t(body, P["hv:governs"], s)
+            w.t(body, P["hv:locatedIn"], s)
+            w.t(body, P["hv:orgCategory"], _iri(cat))
+    for i in range(plan.districts):
+        s = _district(i)
+        w.t(s, A, C["hv:AdministrativeArea"])
+        _labels(w, s, f"合成区 {i:05d}", f"Synthetic district {i:05d}")
+        w.t(s, P["schema:containedInPlace"], _city(i % plan.cities))
+        body = _gov("district-government", i)
+        w.t(body, A, C["hv:GovernmentBody"])
+        _labels(w, body, f"合成区人民政府 {i:05d}", f"Synthetic district government {i:05d}")
+        w.t(body, P["hv:governs"], s)
+        w.t(body, P["hv:locatedIn"], s)
+        w.t(body, P["hv:orgCategory"], _iri("orgcat:municipal-government"))
+    for i in range(plan.parks):
+        s = _iri(f"place/synth-park-{i:04d}")
+        w.t(s, A, C["hv:IndustrialPark"])
+        _labels(w, s, f"合成产业园 {i:04d}", f"Synthetic industrial park {i:04d}")
+        w.t(s, P["schema:containedInPlace"], _district(rng.randrange(plan.districts)))
+    g.counts.update(provinces=plan.provinces, cities=plan.cities, districts=plan.districts, parks=plan.parks)
+
+
+def _schools_and_enterprises(g: _Generation) -> None:
+    """Schools (kind fixed by number, so an IRI tells its class) and enterprises."""
+    w, rng, plan = g.w, g.rng, g.plan
+    # ---- schools (kind fixed by number, so an IRI tells its class) and enterprises
+    for i in range(plan.schools):
+        _, cls, level, cat, zh, en, _slug = _school_kind(i)
+        s, d = _school(i), rng.randrange(plan.districts)
+        w.t(s, A, C[cls])
+        _labels(w, s, f"合成{zh} {i:05d}", f"Synthetic {en} {i:05d}")
+        w.t(s, P["hv:schoolLevel"], _iri(level))
+        w.t(s, P["hv:orgCategory"], _iri(cat))
+        w.t(s, P["hv:locatedIn"], _district(d))
+        w.t(s, P["hv:competentAuthority"], _gov("education-bureau", d % plan.cities))
+    for i in range(plan.enterprises):
+        s = _enterprise(i)
+        w.t(s, A, C["hv:Enterprise"])
+        _labels(w, s, f"合成企业 {i:06d}", f"Synthetic enterprise {i:06d}")
+        w.t(s, P["hv:locatedIn"], _district(rng.randrange(plan.districts)))
+        w.t(s, P["hv:industryField"], _iri(_FIELDS[rng.randrange(len(_FIELDS))]))
+    g.counts.update(schools=plan.schools, enterprises=plan.enterprises)
+
+
+def _consortia(g: _Generation) -> None:
+    """Consortia: Zipf sizes truncated at MAX_CONSORTIUM, members drawn with skew, a lead unit each."""
+    w, rng, plan = g.w, g.rng, g.plan
+    # ---- consortia: Zipf sizes truncated at MAX_CONSORTIUM, members drawn with skew, a lead unit each
+    zipf = [1 / (k + 1) ** 0.9 for k in range(plan.consortia)]
+    scale = plan.memberships / sum(zipf)
+    members_total = 0
+    for i in range(plan.consortia):
+        s = _consortium(i)
+        cat, zh, en = _CONSORTIUM_KINDS[i % len(_CONSORTIUM_KINDS)]
+        w.t(s, A, C["hv:Consortium"])
+        _labels(w, s, f"合成{zh} {i:04d}", f"Synthetic {en} {i:04d}")
+        w.t(s, P["hv:orgCategory"], _iri(cat))
+        w.t(s, P["hv:locatedIn"], _city(rng.randrange(plan.cities)))
+        w.t(s, P["hv:industryField"], _iri(_FIELDS[i % len(_FIELDS)]))
+        size = max(2, min(int(zipf[i] * scale), MAX_CONSORTIUM, (plan.schools + plan.enterprises) // 2))
+        chosen: list[str] = []
+        seen: dict[str, None] = {}
+        while len(chosen) < size:
+            agent = _school(_pick(rng, plan.schools)) if rng.random() < 0.45 else _enterprise(_pick(rng, plan.enterprises))
+            if agent not in seen:
+                seen[agent] = None
+                chosen.append(agent)
+        for k, agent in enumerate(chosen):
+            m = f"{s[:-1]}/member/{agent[len(_ID) + 5:-1]}>"
+            st, stated = g.status()
+            w.t(m, A, C["hv:ConsortiumMembership"])
+            _labels(w, m, f"合成成员关系 {i:04d}-{k:05d}", f"Synthetic membership {i:04d}-{k:05d}")
+            w.t(m, P["org:member"], agent)
+            w.t(m, P["org:organization"], s)
+            w.t(m, P["org:role"], C["role:lead-unit"] if k == 0 else C["role:member"])
+            w.t(m, P["hv:assertionStatus"], st)
+            g.evidence(m)
+            if not stated:
+                w.t(m, P["skos:editorialNote"], _INFERRED_NOTE)
+            if stated:
+                w.t(agent, P["org:memberOf"], s)
+                w.t(s, P["org:hasMember"], agent)
+        members_total += len(chosen)
+    g.counts.update(consortia=plan.consortia, memberships=members_total)
+
+
+def _documents_and_targets(g: _Generation) -> None:
+    """Policy documents and the targets they set."""
+    w, rng, plan = g.w, g.rng, g.plan
+    # ---- policy documents, targets, the data set and its observations, pathways
+    n_gov_cities = plan.cities
+    for i in range(plan.documents):
+        s = _iri(f"doc/synth-doc-{i:05d}")
+        w.t(s, A, C["hv:PolicyDocument"])
+        _labels(w, s, f"合成实施方案 {i:05d}", f"Synthetic implementation plan {i:05d}")
+        w.t(s, P["eli:type_document"], _iri(_DOC_TYPES[i % len(_DOC_TYPES)]))
+        w.t(s, P["eli:passed_by"], _gov("city-government", _pick(rng, n_gov_cities)))
+        w.t(s, P["dcterms:issued"], _lit(str(2019 + rng.randrange(6)), datatype="xsd:gYear"))
+        w.t(s, P["hv:assertionStatus"], C["status:stated"])
+        g.evidence(s)
+    for i in range(plan.targets):
+        s = _iri(f"target/synth-target-{i:05d}")
+        unit = _UNITS[rng.randrange(len(_UNITS))][0]
+        w.t(s, A, C["hv:Target"])
+        _labels(w, s, f"合成目标 {i:05d}", f"Synthetic target {i:05d}")
+        w.t(s, P["hv:indicator"], _iri(_INDICATORS[rng.randrange(len(_INDICATORS))]))
+        w.t(s, P["hv:actionVerb"], _iri(_VERBS[rng.randrange(len(_VERBS))]))
+        w.t(s, P["hv:comparator"], _iri("cmp:reach" if rng.random() < 0.8 else "cmp:at-least"))
+        w.t(s, P["hv:targetValue"], _lit(str(10 * (1 + _pick(rng, 100))), datatype="xsd:integer"))
+        w.t(s, P["hv:unit"], _iri(unit))
+        deadline = s[:-1] + "/deadline>"
+        w.t(s, P["hv:deadline"], deadline)
+        w.t(deadline, A, C["time:Instant"])
+        w.t(deadline, P["time:inXSDgYear"], _lit(str(2025 + rng.randrange(6)), datatype="xsd:gYear"))
+        w.t(s, P["hv:scope"], _area(plan, rng.randrange(plan.cities + plan.districts)))
+        w.t(s, P["hv:setBy"], _iri(f"doc/synth-doc-{rng.randrange(plan.documents):05d}"))
+        if rng.random() < 0.5:
+            w.t(s, P["hv:responsibleBody"], _gov("education-bureau", _pick(rng, plan.cities)))
+        w.t(s, P["hv:assertionStatus"], C["status:stated"])
+        g.evidence(s)
+
+
+def _observations(g: _Generation) -> None:
+    """The statistics data set, its periods and its observations (each quoting its figure)."""
+    w, rng, plan, valued = g.w, g.rng, g.plan, g.valued
+    dataset = _iri("dataset/synth-stats")
+    w.t(dataset, A, C["qb:DataSet"])
+    _labels(w, dataset, "合成统计数据集", "Synthetic statistics data set")
+    w.t(dataset, P["qb:structure"], C["hv:dsd"])
+    for year in _PERIODS:
+        s = _iri(f"period/synth-{year}")
+        w.t(s, A, C["time:ProperInterval"])
+        _labels(w, s, f"合成统计期 {year}年", f"Synthetic period {year}")
+    n_areas = plan.cities + plan.districts
+    for i in range(plan.observations):
+        a, rest = i % n_areas, i // n_areas
+        year = _PERIODS[rest % len(_PERIODS)]
+        indicator_code = _INDICATORS[(rest // len(_PERIODS)) % len(_INDICATORS)]
+        indicator = _iri(indicator_code)
+        u = rng.randrange(len(_UNITS))
+        v = 1 + _pick(rng, plan.obs_values)
+        start, end, reported = valued[(u, v)]
+        area_iri = _area(plan, a)
+        s = _iri(f"obs/synth-stats/{indicator_code[4:]}/{area_iri.split('/')[-1][:-1]}/synth-{year}")
+        w.t(s, A, C["hv:StatObservation"])
+        _labels(w, s, f"合成观测 {i:06d}", f"Synthetic observation {i:06d}")
+        w.t(s, P["qb:dataSet"], dataset)
+        w.t(s, P["hv:indicator"], indicator)
+        w.t(s, P["sdmx-dimension:refArea"], area_iri)
+        w.t(s, P["sdmx-dimension:refPeriod"], _iri(f"period/synth-{year}"))
+        w.t(s, P["sdmx-measure:obsValue"], _lit(str(v), datatype="xsd:integer"))
+        w.t(s, P["hv:unit"], _iri(_UNITS[u][0]))
+        w.t(s, P["hv:valueQualifier"], C["vq:exact"])
+        w.t(s, P["hv:reportedText"], _lit(reported))
+        w.t(s, P["hv:assertionStatus"], C["status:stated"])
+        w.t(s, P["hv:evidence"], _iri(f"quote/{SOURCE_SLUG}/{start}-{end}"))
+
+
+def _pathways(g: _Generation) -> None:
+    """Pathways between education stages."""
+    w, rng, plan = g.w, g.rng, g.plan
+    for i in range(plan.pathways):
+        frm, to, mechs, ptype, zh, en = _PATHWAYS[i % len(_PATHWAYS)]
+        s = _iri(f"pathway/synth-pathway-{i:05d}")
+        w.t(s, A, C["hv:Pathway"])
+        _labels(w, s, f"合成升学路径 {i:05d}：{zh}", f"Synthetic pathway {i:05d}: {en}")
+        w.t(s, P["hv:fromStage"], _iri(frm))
+        w.t(s, P["hv:toStage"], _iri(to))
+        for mech in mechs[: 1 + rng.randrange(len(mechs))]:
+            w.t(s, P["hv:mechanism"], _iri(mech))
+        w.t(s, P["hv:pathwayType"], _iri(ptype))
+        w.t(s, P["hv:availableIn"], _district(rng.randrange(plan.districts)))
+        w.t(s, P["hv:eligibilityText"], _lit(f"合成条件：{zh}", "zh"))
+        w.t(s, P["hv:assertionStatus"], C["status:stated"])
+        g.evidence(s)
+    g.counts.update(documents=plan.documents, targets=plan.targets, observations=plan.observations,
+                  pathways=plan.pathways)
+
+
+def _agreements(g: _Generation) -> None:
+    """Agreements with 2–5 parties, until the requested size is reached."""
+    w, rng, plan = g.w, g.rng, g.plan
+    # ---- agreements with 2–5 parties, until the requested size is reached
+    n_agents = plan.schools + plan.enterprises
+    agreements = participations = 0
+    while w.count < w.total:
+        i = agreements
+        s = _iri(f"agreement/synth-agreement-{i:07d}")
+        r = rng.random()
+        n_parties = 2 if r < 0.60 else 3 if r < 0.82 else 4 if r < 0.94 else 5
+        parties: list[str] = [_school(_pick(rng, plan.schools))]
+        while len(parties) < n_parties:
+            r = rng.random()
+            if r < 0.55:
+                agent = _enterprise(_pick(rng, plan.enterprises))
+            elif r < 0.85:
+                agent = _school(_pick(rng, plan.schools))
+            else:
+                agent = _gov("education-bureau", _pick(rng, plan.cities))
+            if agent not in parties:
+                parties.append(agent)
+        statuses = [g.status() for _ in parties]
+        w.t(s, A, C["hv:Agreement"])
+        _labels(w, s, f"合成合作协议 {i:07d}", f"Synthetic agreement {i:07d}")
+        w.t(s, P["hv:agreementType"], _iri(_AGREEMENT_TYPES[rng.randrange(len(_AGREEMENT_TYPES))]))
+        all_stated = all(stated for _, stated in statuses)
+        w.t(s, P["hv:partyCompleteness"], C["complete:all-stated" if all_stated else "complete:some-stated"])
+        signed = s[:-1] + "/signedOn>"
+        w.t(s, P["hv:signedOn"], signed)
+        w.t(signed, A, C["time:Instant"])
+        w.t(signed, P["time:inXSDgYear"], _lit(str(2015 + rng.randrange(10)), datatype="xsd:gYear"))
+        w.t(s, P["hv:assertionStatus"], C["status:stated"])
+        g.evidence(s)
+        for k, (agent, (st, stated)) in enumerate(zip(parties, statuses)):
+            p = f"{s[:-1]}/party/{agent[len(_ID) + 5:-1]}>"
+            w.t(p, A, C["hv:Participation"])
+            _labels(w, p, f"合成协议 {i:07d} 第{k + 1}方", f"Party {k + 1} of synthetic agreement {i:07d}")
+            w.t(p, P["hv:relator"], s)
+            w.t(p, P["hv:agent"], agent)
+            w.t(p, P["hv:role"], C["role:signatory"])
+            w.t(p, P["hv:assertionStatus"], st)
+            g.evidence(p)
+            if not stated:
+                w.t(p, P["skos:editorialNote"], _INFERRED_NOTE)
+            if stated:
+                w.t(s, P["hv:party"], agent)
+        agreements += 1
+        participations += len(parties)
+    g.counts.update(agreements=agreements, participations=participations, agents=n_agents + plan.cities)
+
+
 def generate(triples: int, seed: int, out, *, source_name: str = "synthetic.source.txt",
              source_out=None, progress: Callable[[str], None] | None = None) -> SynthStats:
     """Stream a synthetic ecosystem of about ``triples`` triples as N-Triples to ``out``.
@@ -365,310 +714,16 @@ def generate(triples: int, seed: int, out, *, source_name: str = "synthetic.sour
         binary = isinstance(source_out, (io.RawIOBase, io.BufferedIOBase)) or "b" in getattr(source_out, "mode", "")
         source_out.write(data.encode("utf-8") if binary else data)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    w = _Writer(out, triples, progress)
-    w.lines(vocabulary)
-    counts: dict[str, int] = {}
-
-    def labels(s: str, zh: str, en: str) -> None:
-        w.t(s, P["skos:prefLabel"], _lit(zh, "zh"))
-        w.t(s, P["skos:prefLabel"], _lit(en, "en"))
-
-    def evidence(s: str) -> None:
-        start, end = generic[rng.randrange(len(generic))]
-        w.t(s, P["hv:evidence"], _iri(f"quote/{SOURCE_SLUG}/{start}-{end}"))
-
-    def status() -> tuple[str, bool]:
-        r = rng.random()
-        if r < 0.90:
-            return C["status:stated"], True
-        return (C["status:inferred-context"] if r < 0.97 else C["status:inferred-caption"]), False
-
-    # ---- provenance: the source document, its text, and every quote
-    doc, txt = _iri(f"doc/{SOURCE_SLUG}"), _iri(f"text/{SOURCE_SLUG}")
-    first = generic[0]
-    w.t(doc, A, C["hv:SourceDocument"])
-    labels(doc, "合成职业教育生态报告", "Synthetic VET ecosystem report")
-    w.t(doc, P["hv:assertionStatus"], C["status:stated"])
-    w.t(doc, P["hv:evidence"], _iri(f"quote/{SOURCE_SLUG}/{first[0]}-{first[1]}"))
-    w.t(txt, A, C["hv:SourceText"])
-    labels(txt, "合成报告全文（UTF-8）", "Full text of the synthetic report, UTF-8 plain text")
-    w.t(txt, P["hv:textOf"], doc)
-    w.t(txt, P["hv:repoPath"], _lit(source_name))
-    w.t(txt, P["hv:sha256"], _lit(digest))
-    w.t(txt, P["hv:charCount"], _lit(str(len(text)), datatype="xsd:nonNegativeInteger"))
-    w.t(txt, P["hv:offsetUnit"], _lit("unicode-code-point"))
-    for start, end in generic + [(s, e) for s, e, _ in valued.values()]:
-        q = _iri(f"quote/{SOURCE_SLUG}/{start}-{end}")
-        sel, pos = q[:-1] + "/text>", q[:-1] + "/position>"
-        w.t(q, A, C["hv:Quote"])
-        labels(q, f"引文 {SOURCE_SLUG} {start}–{end}", f"Quote {SOURCE_SLUG} {start}–{end}")
-        w.t(q, P["oa:hasSource"], txt)
-        w.t(q, P["oa:hasSelector"], sel)
-        w.t(q, P["oa:hasSelector"], pos)
-        w.t(sel, A, C["oa:TextQuoteSelector"])
-        w.t(sel, P["oa:exact"], _lit(text[start:end]))
-        w.t(sel, P["oa:prefix"], _lit(text[max(0, start - _CONTEXT):start]))
-        w.t(sel, P["oa:suffix"], _lit(text[end:end + _CONTEXT]))
-        w.t(pos, A, C["oa:TextPositionSelector"])
-        w.t(pos, P["oa:start"], _lit(str(start), datatype="xsd:nonNegativeInteger"))
-        w.t(pos, P["oa:end"], _lit(str(end), datatype="xsd:nonNegativeInteger"))
-    counts["quotes"] = len(generic) + len(valued)
-
-    # ---- places and the bodies that govern them
-    def province(i): return _iri(f"place/synth-province-{i:03d}")
-    def city(i): return _iri(f"place/synth-city-{i:04d}")
-    def district(i): return _iri(f"place/synth-district-{i:05d}")
-    def gov(kind, i): return _iri(f"org/synth-{kind}-{i:05d}")
-
-    for i in range(plan.provinces):
-        s = province(i)
-        w.t(s, A, C["hv:AdministrativeArea"])
-        labels(s, f"合成省 {i:03d}", f"Synthetic province {i:03d}")
-        w.t(s, P["hv:adminCode"], _lit(f"9{i:02d}000"))
-        g = gov("education-department", i)
-        w.t(g, A, C["hv:GovernmentBody"])
-        labels(g, f"合成省教育厅 {i:05d}", f"Synthetic provincial education department {i:05d}")
-        w.t(g, P["hv:governs"], s)
-        w.t(g, P["hv:locatedIn"], s)
-        w.t(g, P["hv:orgCategory"], _iri("orgcat:provincial-education-department"))
-    for i in range(plan.cities):
-        s, parent = city(i), province(i % plan.provinces)
-        w.t(s, A, C["hv:AdministrativeArea"])
-        labels(s, f"合成市 {i:04d}", f"Synthetic city {i:04d}")
-        w.t(s, P["schema:containedInPlace"], parent)
-        for kind, zh, en, cat in (("city-government", "合成市人民政府", "Synthetic municipal government",
-                                   "orgcat:municipal-government"),
-                                  ("education-bureau", "合成市教育局", "Synthetic municipal education bureau",
-                                   "orgcat:municipal-education-bureau")):
-            g = gov(kind, i)
-            w.t(g, A, C["hv:GovernmentBody"])
-            labels(g, f"{zh} {i:05d}", f"{en} {i:05d}")
-            w.t(g, P["hv:governs"], s)
-            w.t(g, P["hv:locatedIn"], s)
-            w.t(g, P["hv:orgCategory"], _iri(cat))
-    for i in range(plan.districts):
-        s = district(i)
-        w.t(s, A, C["hv:AdministrativeArea"])
-        labels(s, f"合成区 {i:05d}", f"Synthetic district {i:05d}")
-        w.t(s, P["schema:containedInPlace"], city(i % plan.cities))
-        g = gov("district-government", i)
-        w.t(g, A, C["hv:GovernmentBody"])
-        labels(g, f"合成区人民政府 {i:05d}", f"Synthetic district government {i:05d}")
-        w.t(g, P["hv:governs"], s)
-        w.t(g, P["hv:locatedIn"], s)
-        w.t(g, P["hv:orgCategory"], _iri("orgcat:municipal-government"))
-    for i in range(plan.parks):
-        s = _iri(f"place/synth-park-{i:04d}")
-        w.t(s, A, C["hv:IndustrialPark"])
-        labels(s, f"合成产业园 {i:04d}", f"Synthetic industrial park {i:04d}")
-        w.t(s, P["schema:containedInPlace"], district(rng.randrange(plan.districts)))
-    counts.update(provinces=plan.provinces, cities=plan.cities, districts=plan.districts, parks=plan.parks)
-
-    # ---- schools (kind fixed by number, so an IRI tells its class) and enterprises
-    cumulative, acc = [], 0.0
-    for share, *_ in _SCHOOLS:
-        acc += share
-        cumulative.append(acc)
-
-    def school_kind(i: int) -> tuple:
-        u = ((i * 2654435761) % 1000) / 1000  # spread kinds evenly over numbers, no RNG needed
-        for edge, kind in zip(cumulative, _SCHOOLS):
-            if u < edge:
-                return kind
-        return _SCHOOLS[-1]
-
-    def school(i): return _iri(f"org/synth-school-{i:05d}")
-    def enterprise(i): return _iri(f"org/synth-enterprise-{i:06d}")
-    def consortium(i): return _iri(f"org/synth-consortium-{i:04d}")
-
-    for i in range(plan.schools):
-        _, cls, level, cat, zh, en, _slug = school_kind(i)
-        s, d = school(i), rng.randrange(plan.districts)
-        w.t(s, A, C[cls])
-        labels(s, f"合成{zh} {i:05d}", f"Synthetic {en} {i:05d}")
-        w.t(s, P["hv:schoolLevel"], _iri(level))
-        w.t(s, P["hv:orgCategory"], _iri(cat))
-        w.t(s, P["hv:locatedIn"], district(d))
-        w.t(s, P["hv:competentAuthority"], gov("education-bureau", d % plan.cities))
-    for i in range(plan.enterprises):
-        s = enterprise(i)
-        w.t(s, A, C["hv:Enterprise"])
-        labels(s, f"合成企业 {i:06d}", f"Synthetic enterprise {i:06d}")
-        w.t(s, P["hv:locatedIn"], district(rng.randrange(plan.districts)))
-        w.t(s, P["hv:industryField"], _iri(_FIELDS[rng.randrange(len(_FIELDS))]))
-    counts.update(schools=plan.schools, enterprises=plan.enterprises)
-
-    # ---- consortia: Zipf sizes truncated at MAX_CONSORTIUM, members drawn with skew, a lead unit each
-    zipf = [1 / (k + 1) ** 0.9 for k in range(plan.consortia)]
-    scale = plan.memberships / sum(zipf)
-    members_total = 0
-    for i in range(plan.consortia):
-        s = consortium(i)
-        cat, zh, en = _CONSORTIUM_KINDS[i % len(_CONSORTIUM_KINDS)]
-        w.t(s, A, C["hv:Consortium"])
-        labels(s, f"合成{zh} {i:04d}", f"Synthetic {en} {i:04d}")
-        w.t(s, P["hv:orgCategory"], _iri(cat))
-        w.t(s, P["hv:locatedIn"], city(rng.randrange(plan.cities)))
-        w.t(s, P["hv:industryField"], _iri(_FIELDS[i % len(_FIELDS)]))
-        size = max(2, min(int(zipf[i] * scale), MAX_CONSORTIUM, (plan.schools + plan.enterprises) // 2))
-        chosen: list[str] = []
-        seen: dict[str, None] = {}
-        while len(chosen) < size:
-            agent = school(_pick(rng, plan.schools)) if rng.random() < 0.45 else enterprise(_pick(rng, plan.enterprises))
-            if agent not in seen:
-                seen[agent] = None
-                chosen.append(agent)
-        for k, agent in enumerate(chosen):
-            m = f"{s[:-1]}/member/{agent[len(_ID) + 5:-1]}>"
-            st, stated = status()
-            w.t(m, A, C["hv:ConsortiumMembership"])
-            labels(m, f"合成成员关系 {i:04d}-{k:05d}", f"Synthetic membership {i:04d}-{k:05d}")
-            w.t(m, P["org:member"], agent)
-            w.t(m, P["org:organization"], s)
-            w.t(m, P["org:role"], C["role:lead-unit"] if k == 0 else C["role:member"])
-            w.t(m, P["hv:assertionStatus"], st)
-            evidence(m)
-            if not stated:
-                w.t(m, P["skos:editorialNote"], _INFERRED_NOTE)
-            if stated:
-                w.t(agent, P["org:memberOf"], s)
-                w.t(s, P["org:hasMember"], agent)
-        members_total += len(chosen)
-    counts.update(consortia=plan.consortia, memberships=members_total)
-
-    # ---- policy documents, targets, the data set and its observations, pathways
-    def area(i: int) -> str:
-        return city(i) if i < plan.cities else district(i - plan.cities)
-
-    n_gov_cities = plan.cities
-    for i in range(plan.documents):
-        s = _iri(f"doc/synth-doc-{i:05d}")
-        w.t(s, A, C["hv:PolicyDocument"])
-        labels(s, f"合成实施方案 {i:05d}", f"Synthetic implementation plan {i:05d}")
-        w.t(s, P["eli:type_document"], _iri(_DOC_TYPES[i % len(_DOC_TYPES)]))
-        w.t(s, P["eli:passed_by"], gov("city-government", _pick(rng, n_gov_cities)))
-        w.t(s, P["dcterms:issued"], _lit(str(2019 + rng.randrange(6)), datatype="xsd:gYear"))
-        w.t(s, P["hv:assertionStatus"], C["status:stated"])
-        evidence(s)
-    for i in range(plan.targets):
-        s = _iri(f"target/synth-target-{i:05d}")
-        unit = _UNITS[rng.randrange(len(_UNITS))][0]
-        w.t(s, A, C["hv:Target"])
-        labels(s, f"合成目标 {i:05d}", f"Synthetic target {i:05d}")
-        w.t(s, P["hv:indicator"], _iri(_INDICATORS[rng.randrange(len(_INDICATORS))]))
-        w.t(s, P["hv:actionVerb"], _iri(_VERBS[rng.randrange(len(_VERBS))]))
-        w.t(s, P["hv:comparator"], _iri("cmp:reach" if rng.random() < 0.8 else "cmp:at-least"))
-        w.t(s, P["hv:targetValue"], _lit(str(10 * (1 + _pick(rng, 100))), datatype="xsd:integer"))
-        w.t(s, P["hv:unit"], _iri(unit))
-        deadline = s[:-1] + "/deadline>"
-        w.t(s, P["hv:deadline"], deadline)
-        w.t(deadline, A, C["time:Instant"])
-        w.t(deadline, P["time:inXSDgYear"], _lit(str(2025 + rng.randrange(6)), datatype="xsd:gYear"))
-        w.t(s, P["hv:scope"], area(rng.randrange(plan.cities + plan.districts)))
-        w.t(s, P["hv:setBy"], _iri(f"doc/synth-doc-{rng.randrange(plan.documents):05d}"))
-        if rng.random() < 0.5:
-            w.t(s, P["hv:responsibleBody"], gov("education-bureau", _pick(rng, plan.cities)))
-        w.t(s, P["hv:assertionStatus"], C["status:stated"])
-        evidence(s)
-    dataset = _iri("dataset/synth-stats")
-    w.t(dataset, A, C["qb:DataSet"])
-    labels(dataset, "合成统计数据集", "Synthetic statistics data set")
-    w.t(dataset, P["qb:structure"], C["hv:dsd"])
-    for year in _PERIODS:
-        s = _iri(f"period/synth-{year}")
-        w.t(s, A, C["time:ProperInterval"])
-        labels(s, f"合成统计期 {year}年", f"Synthetic period {year}")
-    n_areas = plan.cities + plan.districts
-    for i in range(plan.observations):
-        a, rest = i % n_areas, i // n_areas
-        year = _PERIODS[rest % len(_PERIODS)]
-        indicator_code = _INDICATORS[(rest // len(_PERIODS)) % len(_INDICATORS)]
-        indicator = _iri(indicator_code)
-        u = rng.randrange(len(_UNITS))
-        v = 1 + _pick(rng, plan.obs_values)
-        start, end, reported = valued[(u, v)]
-        area_iri = area(a)
-        s = _iri(f"obs/synth-stats/{indicator_code[4:]}/{area_iri.split('/')[-1][:-1]}/synth-{year}")
-        w.t(s, A, C["hv:StatObservation"])
-        labels(s, f"合成观测 {i:06d}", f"Synthetic observation {i:06d}")
-        w.t(s, P["qb:dataSet"], dataset)
-        w.t(s, P["hv:indicator"], indicator)
-        w.t(s, P["sdmx-dimension:refArea"], area_iri)
-        w.t(s, P["sdmx-dimension:refPeriod"], _iri(f"period/synth-{year}"))
-        w.t(s, P["sdmx-measure:obsValue"], _lit(str(v), datatype="xsd:integer"))
-        w.t(s, P["hv:unit"], _iri(_UNITS[u][0]))
-        w.t(s, P["hv:valueQualifier"], C["vq:exact"])
-        w.t(s, P["hv:reportedText"], _lit(reported))
-        w.t(s, P["hv:assertionStatus"], C["status:stated"])
-        w.t(s, P["hv:evidence"], _iri(f"quote/{SOURCE_SLUG}/{start}-{end}"))
-    for i in range(plan.pathways):
-        frm, to, mechs, ptype, zh, en = _PATHWAYS[i % len(_PATHWAYS)]
-        s = _iri(f"pathway/synth-pathway-{i:05d}")
-        w.t(s, A, C["hv:Pathway"])
-        labels(s, f"合成升学路径 {i:05d}：{zh}", f"Synthetic pathway {i:05d}: {en}")
-        w.t(s, P["hv:fromStage"], _iri(frm))
-        w.t(s, P["hv:toStage"], _iri(to))
-        for mech in mechs[: 1 + rng.randrange(len(mechs))]:
-            w.t(s, P["hv:mechanism"], _iri(mech))
-        w.t(s, P["hv:pathwayType"], _iri(ptype))
-        w.t(s, P["hv:availableIn"], district(rng.randrange(plan.districts)))
-        w.t(s, P["hv:eligibilityText"], _lit(f"合成条件：{zh}", "zh"))
-        w.t(s, P["hv:assertionStatus"], C["status:stated"])
-        evidence(s)
-    counts.update(documents=plan.documents, targets=plan.targets, observations=plan.observations,
-                  pathways=plan.pathways)
-
-    # ---- agreements with 2–5 parties, until the requested size is reached
-    n_agents = plan.schools + plan.enterprises
-    agreements = participations = 0
-    while w.count < triples:
-        i = agreements
-        s = _iri(f"agreement/synth-agreement-{i:07d}")
-        r = rng.random()
-        n_parties = 2 if r < 0.60 else 3 if r < 0.82 else 4 if r < 0.94 else 5
-        parties: list[str] = [school(_pick(rng, plan.schools))]
-        while len(parties) < n_parties:
-            r = rng.random()
-            if r < 0.55:
-                agent = enterprise(_pick(rng, plan.enterprises))
-            elif r < 0.85:
-                agent = school(_pick(rng, plan.schools))
-            else:
-                agent = gov("education-bureau", _pick(rng, plan.cities))
-            if agent not in parties:
-                parties.append(agent)
-        statuses = [status() for _ in parties]
-        w.t(s, A, C["hv:Agreement"])
-        labels(s, f"合成合作协议 {i:07d}", f"Synthetic agreement {i:07d}")
-        w.t(s, P["hv:agreementType"], _iri(_AGREEMENT_TYPES[rng.randrange(len(_AGREEMENT_TYPES))]))
-        all_stated = all(stated for _, stated in statuses)
-        w.t(s, P["hv:partyCompleteness"], C["complete:all-stated" if all_stated else "complete:some-stated"])
-        signed = s[:-1] + "/signedOn>"
-        w.t(s, P["hv:signedOn"], signed)
-        w.t(signed, A, C["time:Instant"])
-        w.t(signed, P["time:inXSDgYear"], _lit(str(2015 + rng.randrange(10)), datatype="xsd:gYear"))
-        w.t(s, P["hv:assertionStatus"], C["status:stated"])
-        evidence(s)
-        for k, (agent, (st, stated)) in enumerate(zip(parties, statuses)):
-            p = f"{s[:-1]}/party/{agent[len(_ID) + 5:-1]}>"
-            w.t(p, A, C["hv:Participation"])
-            labels(p, f"合成协议 {i:07d} 第{k + 1}方", f"Party {k + 1} of synthetic agreement {i:07d}")
-            w.t(p, P["hv:relator"], s)
-            w.t(p, P["hv:agent"], agent)
-            w.t(p, P["hv:role"], C["role:signatory"])
-            w.t(p, P["hv:assertionStatus"], st)
-            evidence(p)
-            if not stated:
-                w.t(p, P["skos:editorialNote"], _INFERRED_NOTE)
-            if stated:
-                w.t(s, P["hv:party"], agent)
-        agreements += 1
-        participations += len(parties)
-    counts.update(agreements=agreements, participations=participations, agents=n_agents + plan.cities)
-    w.flush()
+    g = _Generation(_Writer(out, triples, progress), rng, plan, text, generic, valued)
+    g.w.lines(vocabulary)
+    _provenance(g, source_name, digest)
+    for part in (_places, _schools_and_enterprises, _consortia, _documents_and_targets, _observations, _pathways,
+                 _agreements):
+        part(g)
+    g.w.flush()
     if progress:
-        progress(f"synth: done, {w.count:,} triples")
-    return SynthStats(triples=w.count, source_chars=len(text), source_sha256=digest, counts=counts)
+        progress(f"synth: done, {g.w.count:,} triples")
+    return SynthStats(triples=g.w.count, source_chars=len(text), source_sha256=digest, counts=g.counts)
 
 
 def write_synthetic(path: Path, triples: int, seed: int, *, force: bool = False,
