@@ -104,7 +104,7 @@ def check_aliases(merged: Graph) -> None:
 
 
 def check_verbatim(path: Path, graph: Graph, own_quotes: dict, parents: dict, *, cited: bool = False) -> None:
-    """mentionText, reportedText and dateText must be slices of their own node's quotes (MODEL §5.7).
+    """mentionText, reportedText and dateText must be slices of their own node's quotes (docs/data-model.md, "Verbatim words").
 
     For a fact from a cited page (``cited``) the only words of the page the project keeps are
     its citations' key phrases, so the verbatim literals must come from those.
