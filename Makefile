@@ -43,6 +43,7 @@ PYTEST_FLAGS ?= -n 2 --dist worksteal -q -o console_output_style=count --duratio
 
 test: setup-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy harbin_kg
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	$(BIN)/python -m pytest $(PYTEST_FLAGS) --nbmake tests notebooks
 

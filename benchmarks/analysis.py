@@ -3,7 +3,7 @@
 Not a test. Builds seeded random two-mode networks (organisations × relators with mostly
 2-party agreements, some 3–10-member groups and a few large consortia), projects them with
 Newman weights 1/(n−1), and times each measure in both backends (median of --repeat runs).
-Above harbin_kg.centrality.EXACT_PATHS_MAX nodes betweenness and closeness use
+Above harbin_kg.analysis.centrality.EXACT_PATHS_MAX nodes betweenness and closeness use
 PATH_SAMPLES sampled sources in both backends. networkx runs predicted to take more than
 --limit seconds (extrapolated from the previous size) are skipped and reported as such.
 
@@ -22,7 +22,7 @@ import time
 import networkx as nx
 import numpy as np
 
-from harbin_kg import centrality as c
+from harbin_kg.analysis import centrality as c
 
 MEASURES = ["degree", "weighted_degree", "pagerank", "eigenvector", "betweenness", "closeness", "constraint",
             "articulation", "louvain"]

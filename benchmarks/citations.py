@@ -55,9 +55,10 @@ def main(argv=None) -> int:
 
     from conftest import make_web_project
 
-    from harbin_kg.build import Paths, build_graph
-    from harbin_kg.labels import _normal, name_index
-    from harbin_kg.network import citations_of, open_store, project
+    from harbin_kg.graph.build import build_graph
+    from harbin_kg.graph.paths import Paths
+    from harbin_kg.graph.labels import _normal, name_index
+    from harbin_kg.analysis.network import citations_of, open_store, project
 
     rows = []
     for copies in args.copies:

@@ -18,10 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from harbin_kg.build import OUTPUTS, default_graph_path, serialize
+from harbin_kg.graph.outputs import OUTPUTS, default_graph_path
+from harbin_kg.graph.serialize import serialize
 from harbin_kg.errors import QueryTimeout
-from harbin_kg.query import open_graph, run_query
-from harbin_kg.store import load_rdflib
+from harbin_kg.query.run import open_graph, run_query
+from harbin_kg.graph.store import load_rdflib
 from harbin_kg.writing import atomic_write_bytes, install_files
 
 OLD_ROUTES = """SELECT DISTINCT ?from ?from_zh ?to ?to_zh ?steps ?step1 ?step1_zh ?via ?via_zh ?step2 ?step2_zh

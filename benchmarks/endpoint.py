@@ -39,7 +39,7 @@ FALLBACK = [
 
 def queries() -> list[tuple[str, str]]:
     try:
-        from harbin_kg.library import library
+        from harbin_kg.query.library import library
 
         found = [(q.name, q.text) for q in library().values() if not any(not p.optional for p in q.params)]
     except Exception as error:  # the library belongs to another module; fall back rather than fail
@@ -189,7 +189,7 @@ def guard_rows(sizes=(1, 8, 30, 60), old_up_to=8):
     """Best of 5 CPU times (ms, ``time.process_time``: other processes on a shared machine count
     less than in wall-clock time) of the guard the server runs on every query."""
     from harbin_kg.errors import HarbinKGError
-    from harbin_kg.sparql_guard import check_query
+    from harbin_kg.graph.sparql_guard import check_query
 
     iri = "<https://w3id.org/hrbvet/id/org/harbin-vocational-technical-college> "
     shapes = {

@@ -171,7 +171,7 @@ def file_rows(path: Path, size: str, runs: int) -> list[dict]:
 def _partners_file(tmp: Path, org: str) -> Path:
     from harbin_kg.namespaces import PREFIXES
 
-    text = (ROOT / "harbin_kg/queries/partners-of.rq").read_text(encoding="utf-8")
+    text = (ROOT / "harbin_kg/query/queries/partners-of.rq").read_text(encoding="utf-8")
     prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
     path = tmp / "partners.rq"
     path.write_text(prefixes + text.replace("?org", f"<{org}>").replace(f"DISTINCT <{org}>", "DISTINCT"),
@@ -195,12 +195,12 @@ def binding_rows(path: Path, size: str, runs: int) -> list[dict]:
     import pyoxigraph as ox
 
     from harbin_kg.namespaces import PREFIXES
-    from harbin_kg.query import LoadedGraph, run_query
-    from harbin_kg.store import load_store
+    from harbin_kg.query.run import LoadedGraph, run_query
+    from harbin_kg.graph.store import load_store
 
     store = load_store(path)
     loaded = LoadedGraph("oxigraph", store=store)
-    text = (ROOT / "harbin_kg/queries/partners-of.rq").read_text(encoding="utf-8")
+    text = (ROOT / "harbin_kg/query/queries/partners-of.rq").read_text(encoding="utf-8")
     rows = []
     for which, org, goal in zip(("typical", "biggest"), _typical_and_biggest(path), (0.002, 0.015)):
         raw = text.replace("?org", f"<{org}>").replace(f"DISTINCT <{org}>", "DISTINCT")
@@ -264,7 +264,7 @@ def _in_process(fn):
 
 
 def brokerage_rows(n: int, runs: int) -> list[dict]:
-    """Burt's constraint + effective size (harbin_kg.brokerage) and sampled betweenness (k=200) on a
+    """Burt's constraint + effective size (harbin_kg.analysis.brokerage) and sampled betweenness (k=200) on a
     partnership-like network of ``n`` organisations (benchmarks/analysis.py's generator, seed 7),
     beside igraph's own ``constraint()`` and igraph's unweighted betweenness from the same 200
     sources, in this process on the same graph (issue 17 item 4: ≤ 2 s and ≤ 10 s at 100k)."""
@@ -273,8 +273,8 @@ def brokerage_rows(n: int, runs: int) -> list[dict]:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from analysis import partnership_like
 
-    from harbin_kg.brokerage import burt_measures
-    from harbin_kg.centrality import _indices, centrality, to_igraph
+    from harbin_kg.analysis.brokerage import burt_measures
+    from harbin_kg.analysis.centrality import _indices, centrality, to_igraph
 
     G = partnership_like(n, 7)
     g, nodes = to_igraph(G)
@@ -321,8 +321,8 @@ def scale_rows(path: Path, size: str, runs: int) -> list[dict]:
     """The export (the partnership projection, in process on a loaded store) beside the plain
     projection, and the whole ``harbin-kg map -P partnership --top 1000`` beside a raw load of
     the same file, with the peak memory of both processes (issue 17 item 5)."""
-    from harbin_kg.network import attach_evidence, project
-    from harbin_kg.store import load_store
+    from harbin_kg.analysis.network import attach_evidence, project
+    from harbin_kg.graph.store import load_store
 
     store = load_store(path)
     G = project(store, "partnership", evidence=False)

@@ -97,7 +97,7 @@ def graph(n: int) -> nx.Graph:
 
 
 def ours(G: nx.Graph) -> tuple[str, float]:
-    from harbin_kg.maps import render_map
+    from harbin_kg.web.maps import render_map
 
     t = time.perf_counter()
     page = render_map(G, title=f"{len(G)} nodes")
@@ -261,7 +261,7 @@ def whole_run(triples: int, folder: Path) -> dict:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     line = [row for row in result.stderr.splitlines() if row.startswith("wrote")][-1]
     code = ("import sys, time, resource; t = time.perf_counter();"
-            "from harbin_kg.network import project; from pyvis.network import Network;"
+            "from harbin_kg.analysis.network import project; from pyvis.network import Network;"
             f"G = project({str(graph)!r}, 'ecosystem'); net = Network(cdn_resources='in_line', directed=True);"
             "[net.add_node(n, label=d.get('label_zh', n), title=d.get('label_en', n)) for n, d in G.nodes(data=True)];"
             "[net.add_edge(u, v) for u, v in G.edges()];"

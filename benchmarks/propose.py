@@ -30,12 +30,12 @@ from rdflib import URIRef
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harbin_kg.build import default_graph_path  # noqa: E402
+from harbin_kg.graph.outputs import default_graph_path  # noqa: E402
 from harbin_kg.propose import Lexicon, lexicon_from_graph, propose_text  # noqa: E402
 from harbin_kg.propose.dates import parse_publication_date  # noqa: E402
 from harbin_kg.propose.score import answer_key, score, score_by_names  # noqa: E402
-from harbin_kg.store import load_rdflib  # noqa: E402
-from harbin_kg.tables import render_table  # noqa: E402
+from harbin_kg.graph.store import load_rdflib  # noqa: E402
+from harbin_kg.query.tables import render_table  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "propose_corpus"
 SEED = ROOT / "data" / "sources" / "seed-article.txt"

@@ -60,7 +60,7 @@ def say(message: str) -> None:
 
 def pick_orgs(path: Path) -> tuple[str, str, int, int]:
     """The organisation with the median number of participations (among those with any) and the biggest."""
-    from harbin_kg.store import load_store
+    from harbin_kg.graph.store import load_store
 
     store = load_store(path)
     rows = [(int(r["n"].value), r["a"].value) for r in store.query(
@@ -74,7 +74,7 @@ def _queries(extra: dict) -> dict[str, str]:
     from harbin_kg.namespaces import PREFIXES
 
     prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-    partners = (ROOT / "harbin_kg/queries/partners-of.rq").read_text(encoding="utf-8")
+    partners = (ROOT / "harbin_kg/query/queries/partners-of.rq").read_text(encoding="utf-8")
     typical, biggest = f"<{extra['typical']}>", f"<{extra['biggest']}>"
     return {
         "lookup": prefixes + f"SELECT ?l WHERE {{ <{ID}org/synth-school-00042> skos:prefLabel ?l }}",
@@ -126,7 +126,7 @@ def _timed(fn, runs: int, cap: float | None = None, warm: bool = False) -> list[
 
 def _load(path: Path, impl: str):
     if impl == "fast":
-        from harbin_kg.store import load_store
+        from harbin_kg.graph.store import load_store
 
         return load_store(path)
     import rdflib
@@ -140,7 +140,7 @@ def _partnership(path: Path, impl: str, store):
     import networkx as nx
 
     if impl == "fast":
-        from harbin_kg.network import project
+        from harbin_kg.analysis.network import project
 
         # What centrality and the map project: ties without their quotes (read for what is shown).
         return project(store, "partnership", evidence=False)
@@ -168,7 +168,7 @@ def _partnership(path: Path, impl: str, store):
 def child(step: str, path: Path, impl: str, runs: int, cap: float, extra: dict) -> dict:
     out: dict = {"step": step, "impl": impl}
     if step == "generate":
-        from harbin_kg.synth import generate
+        from harbin_kg.scale.synth import generate
 
         class Sink:
             def write(self, data):
@@ -178,8 +178,8 @@ def child(step: str, path: Path, impl: str, runs: int, cap: float, extra: dict) 
     elif step == "load":
         out["times"] = _timed(lambda: _load(path, impl), runs, cap)
     elif step == "validate":
-        from harbin_kg.store import load_rdflib
-        from harbin_kg.validate import validate_file, validate_graph
+        from harbin_kg.graph.store import load_rdflib
+        from harbin_kg.graph.validate import validate_file, validate_graph
 
         report = None
         if impl == "fast":
@@ -207,7 +207,7 @@ def child(step: str, path: Path, impl: str, runs: int, cap: float, extra: dict) 
                 import pyoxigraph as ox
                 from rdflib import URIRef
 
-                from harbin_kg.inline import inline
+                from harbin_kg.query.inline import inline
 
                 # harbin-kg's way: the IRI written into the query (issue 17), else substitutions.
                 inlined = inline(text, {"org": URIRef(org)}) if org else None
@@ -237,8 +237,8 @@ def child(step: str, path: Path, impl: str, runs: int, cap: float, extra: dict) 
         out["times"] = _timed(run, runs, cap)
         out["note"] = f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges" if G is not None else ""
     elif step == "centrality":
-        from harbin_kg.centrality import centrality, louvain
-        from harbin_kg.network import project
+        from harbin_kg.analysis.centrality import centrality, louvain
+        from harbin_kg.analysis.network import project
 
         G = project(_load(path, "fast"), "partnership")
         backend = "igraph" if impl == "fast" else "networkx"
@@ -252,8 +252,8 @@ def child(step: str, path: Path, impl: str, runs: int, cap: float, extra: dict) 
             out["times"][measure] = _timed(fn, runs, cap, warm=G.number_of_nodes() < 20_000)
         out["note"] = f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges"
     elif step == "map":
-        from harbin_kg.maps import reduce_graph, render_map
-        from harbin_kg.network import project
+        from harbin_kg.web.maps import reduce_graph, render_map
+        from harbin_kg.analysis.network import project
 
         G = project(_load(path, "fast"), "partnership")
         degrees = dict(G.degree())
@@ -295,7 +295,7 @@ def _endpoint(path: Path, impl: str, extra: dict) -> dict:
     iris = [f"{ID}org/synth-school-{rng.randrange(extra['schools']):05d}" for _ in range(10_000)]
     texts = [f"SELECT ?l WHERE {{ <{iri}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}" for iri in iris]
     if impl == "fast":
-        from harbin_kg.remote import EndpointStore
+        from harbin_kg.graph.remote import EndpointStore
 
         binary = Path(PY).parent / "oxigraph"
         with tempfile.TemporaryDirectory() as tmp:
@@ -321,7 +321,7 @@ def _endpoint(path: Path, impl: str, extra: dict) -> dict:
                 server.terminate()
                 server.wait(10)
     else:
-        from harbin_kg.server import call_app, make_app
+        from harbin_kg.web.server import call_app, make_app
 
         app = make_app(path, workers=1)
         try:
@@ -430,7 +430,7 @@ def main(argv=None) -> int:
         for size in sizes:
             n = SIZES[size]
             path = Path(tmp) / f"synth-{size}.nt"
-            from harbin_kg.synth import _plan, write_synthetic
+            from harbin_kg.scale.synth import _plan, write_synthetic
 
             say(f"[{size}] generating {n:,} triples")
             stats = write_synthetic(path, n, 1, force=True)

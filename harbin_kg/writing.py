@@ -2,11 +2,14 @@
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "check_output_path", "check_output_dir", "install_files"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "check_output_path", "check_output_dir", "install_files",
+           "exclusive_lock"]
 
 
 def check_output_path(path: Path, *, force: bool = True) -> Path:
@@ -22,6 +25,38 @@ def check_output_path(path: Path, *, force: bool = True) -> Path:
     if path.exists() and not force:
         raise OutputError(f"{path} exists already; pass --force to overwrite it.")
     return path
+
+
+@contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (created if missing) for the ``with`` block.
+
+    Several processes (pytest workers, a notebook and a shell) may build or write one folder at
+    once; the lock makes them take turns. POSIX ``flock`` where it exists; on Windows, where
+    ``fcntl`` does not, ``msvcrt`` locks the file's first byte (it waits, retrying, as flock does).
+    Imported here rather than at the top of a module so that ``import harbin_kg`` works everywhere.
+    """
+    with open(path, "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows
+            import msvcrt
+
+            handle.seek(0)
+            while True:
+                try:
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
+                    break
+                except OSError:  # LK_LOCK gives up after about 10 s; keep waiting, as flock would
+                    continue
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+        else:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield  # closing the file releases the lock
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
@@ -136,7 +171,6 @@ def install_files(out_dir: Path, files: "dict[str, bytes]", *, label: str = "bui
     Concurrent calls on one folder are serialised by a lock; earlier sets are removed once the
     new one is live (a reader that already opened one keeps reading it).
     """
-    import fcntl
     import re
     import shutil
 
@@ -145,8 +179,7 @@ def install_files(out_dir: Path, files: "dict[str, bytes]", *, label: str = "bui
     safe = re.sub(r"[^A-Za-z0-9._-]", "-", label)[:40] or "build"
     try:
         store.mkdir(exist_ok=True)
-        with open(store / "lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with exclusive_lock(store / "lock"):
             _adopt_plain_files(out_dir, store, files)
             folder = Path(tempfile.mkdtemp(prefix=f"{safe}-", dir=store))
             try:

@@ -19,14 +19,14 @@ sys.dont_write_bytecode = False
 
 @pytest.fixture(scope="session")
 def bundled_graph_path() -> Path:
-    from harbin_kg.build import default_graph_path
+    from harbin_kg.graph.outputs import default_graph_path
 
     return default_graph_path()
 
 
 @pytest.fixture(scope="session")
 def bundled_graph(bundled_graph_path):
-    from harbin_kg.store import load_rdflib
+    from harbin_kg.graph.store import load_rdflib
 
     return load_rdflib(bundled_graph_path)
 
@@ -93,7 +93,7 @@ def oxigraph_server(tmp_path_factory):
     import sys
     import time
 
-    from harbin_kg.remote import EndpointStore, RemoteError
+    from harbin_kg.graph.remote import EndpointStore, RemoteError
 
     binary = Path(sys.executable).parent / "oxigraph"
     if not binary.exists():
@@ -156,7 +156,7 @@ def web_graph_path(pytestconfig, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def web_graph(web_graph_path):
-    from harbin_kg.store import load_rdflib
+    from harbin_kg.graph.store import load_rdflib
 
     return load_rdflib(web_graph_path)
 
@@ -201,7 +201,7 @@ def _build_key(name: str) -> str:
     import hashlib
     from importlib.metadata import version
 
-    from harbin_kg.build import data_version, project_paths
+    from harbin_kg.graph.paths import data_version, project_paths
 
     digest = hashlib.sha256(f"{name}\n{data_version(project_paths())}\n".encode())
     for folder in (ROOT / "harbin_kg", ROOT / "tests" / "data", ROOT / "data", ROOT / "ontology"):
@@ -217,7 +217,8 @@ def shared_build(config, tmp_path_factory, name: str, make_project) -> Path:
     """``make_project(root)`` built and validated once into a shared cache; its harbin.ttl."""
     import fcntl
 
-    from harbin_kg.build import Paths, build_and_write
+    from harbin_kg.graph.outputs import build_and_write
+    from harbin_kg.graph.paths import Paths
 
     cache = getattr(config, "cache", None)
     base = cache.mkdir("harbin-kg-graphs") if cache is not None else tmp_path_factory.getbasetemp().parent

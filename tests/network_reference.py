@@ -1,4 +1,4 @@
-"""The partnership projections as harbin_kg.network computed them before the streamed rows
+"""The partnership projections as harbin_kg.analysis.network computed them before the streamed rows
 (commit 5eadc60): SPARQL SELECTs, a two-mode graph, then :func:`one_mode`. Kept only here, as
 the slow reference the fast projection is tested against (tests/test_network_fast.py).
 """
@@ -18,9 +18,9 @@ import pyoxigraph as ox
 from rdflib import Graph as RDFGraph
 
 from harbin_kg.errors import HarbinKGError
-from harbin_kg.labels import local_name
+from harbin_kg.graph.labels import local_name
 from harbin_kg.namespaces import HV, ID, PREFIXES
-from harbin_kg.store import load_store, store_from_graph
+from harbin_kg.graph.store import load_store, store_from_graph
 
 __all__ = [
     "RELATION_KINDS", "HIERARCHY_KINDS", "DOCUMENT_KINDS", "STATUSES", "STATED", "Projection",
@@ -206,7 +206,7 @@ def get_projection(name: str | Projection) -> Projection:
 
 def open_store(source) -> ox.Store:
     """A pyoxigraph Store from a path, a Store or an rdflib Graph."""
-    from harbin_kg.remote import EndpointStore
+    from harbin_kg.graph.remote import EndpointStore
 
     if isinstance(source, (ox.Store, EndpointStore)):
         return source
@@ -355,9 +355,9 @@ def citations_of(store: ox.Store, facts: Iterable[str]) -> dict[str, list[dict]]
 
     Each is ``{"iri", "source", "url", "outlet", "original_outlet", "issued", "locator",
     "key_phrase", "grade", "text"}``; ``grade`` is the page's reliability notation (0 if ungraded)
-    and ``text`` one readable line (:func:`harbin_kg.citations.citation_text`).
+    and ``text`` one readable line (:func:`harbin_kg.sources.citations.citation_text`).
     """
-    from harbin_kg.citations import citation_text, locator_key
+    from harbin_kg.sources.citations import citation_text, locator_key
 
     out: dict[str, list[dict]] = defaultdict(list)
     for chunk in _values(facts, 2000):
@@ -647,7 +647,7 @@ def goals(source, spec: Projection | str = "goals") -> nx.DiGraph:
 
 def pathway_graph(source, spec: Projection | str = "pathways") -> nx.DiGraph:
     """Education stages as nodes; one edge per (from, to) with ``pathways`` and ``mechanisms``."""
-    from harbin_kg.pathways import pathway_facts  # pathways.py reads the facts; this only shapes them
+    from harbin_kg.analysis.pathways import pathway_facts  # pathways.py reads the facts; this only shapes them
 
     spec = get_projection(spec)
     store = open_store(source)

@@ -8,10 +8,10 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from harbin_kg import centrality as c
+from harbin_kg.analysis import rankings
 from harbin_kg.cli import cli
 from harbin_kg.namespaces import HV, ID
-from harbin_kg.network import UnknownProjection, project
+from harbin_kg.analysis.network import UnknownProjection, project
 
 FIXTURE_ORGS = {"fixture-college", "fixture-enterprise-a", "fixture-enterprise-b", "fixture-ministry",
                 "fixture-far-school"}
@@ -63,7 +63,7 @@ def test_min_reliability_applies_to_cited_facts_only(web_graph_path):
 
 
 def test_by_year_gives_cumulative_and_windowed_networks_with_undated_apart(web_graph_path):
-    result = c.by_year(web_graph_path, "degree", window=2)
+    result = rankings.by_year(web_graph_path, "degree", window=2)
     assert result["years"] == [2019, 2021, 2023]
     hvtc, ent_a = str(ID["org/harbin-vocational-technical-college"]), str(ID["org/fixture-enterprise-a"])
     college = str(ID["org/fixture-college"])
@@ -81,7 +81,7 @@ def test_by_year_gives_cumulative_and_windowed_networks_with_undated_apart(web_g
 
 
 def test_by_year_respects_the_filters(web_graph_path):
-    result = c.by_year(web_graph_path, "degree", scope="harbin", min_reliability="medium")
+    result = rankings.by_year(web_graph_path, "degree", scope="harbin", min_reliability="medium")
     assert str(ID["org/fixture-far-school"]) not in result["scores"][2021]
 
 

@@ -5,8 +5,8 @@ import random
 import networkx as nx
 import pytest
 
-from harbin_kg import centrality as c
-from harbin_kg.brokerage import burt_measures
+from harbin_kg.analysis import centrality as c
+from harbin_kg.analysis.brokerage import burt_measures
 
 
 def _weighted(graph: nx.Graph, seed: int) -> nx.Graph:

@@ -9,7 +9,10 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from harbin_kg.build import build_graph, load_graph, project_paths, serialize, write_outputs
+from harbin_kg.graph.build import build_graph
+from harbin_kg.graph.outputs import load_graph, write_outputs
+from harbin_kg.graph.paths import project_paths
+from harbin_kg.graph.serialize import serialize
 from harbin_kg.errors import DataError
 from harbin_kg.namespaces import HV, ID, OA
 
@@ -260,7 +263,7 @@ def test_the_graph_records_its_data_version(bundled_graph):
 
 
 def test_labels_are_bilingual_on_every_entity(bundled_graph):
-    from harbin_kg.labels import labels
+    from harbin_kg.graph.labels import labels
 
     for node in set(bundled_graph.subjects(RDF.type, None)):
         if isinstance(node, URIRef) and str(node).startswith(str(ID)) and "/quote/" not in str(node):
@@ -415,7 +418,7 @@ def test_two_concurrent_cli_builds_of_different_inputs_leave_one_of_them(seed_pr
     for proc in procs:
         _, stderr = proc.communicate()
         assert proc.returncode == 0, stderr
-    from harbin_kg.build import data_version
+    from harbin_kg.graph.paths import data_version
 
     stamp = (out / "harbin.version").read_text().strip()
     assert stamp in {data_version(p) for p in versions}
@@ -431,9 +434,9 @@ def test_two_concurrent_cli_builds_of_different_inputs_leave_one_of_them(seed_pr
 @pytest.mark.slow  # a build, then stats
 def test_build_marks_its_output_current_so_the_next_command_does_not_rebuild(seed_project, tmp_path,
                                                                              runner, monkeypatch):
-    import harbin_kg.build as build_module
+    import harbin_kg.graph.outputs as build_module
     import harbin_kg.cli.graph as graph_cli
-    from harbin_kg.build import Paths, data_version
+    from harbin_kg.graph.paths import Paths, data_version
     from harbin_kg.cli import cli
 
     paths = Paths(seed_project / "data", seed_project / "ontology")

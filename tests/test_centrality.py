@@ -17,8 +17,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from harbin_kg import centrality as c
-from harbin_kg.network import project
+from harbin_kg.analysis import centrality as c
+from harbin_kg.analysis import rankings
+from harbin_kg.analysis.network import project
 
 FIXTURE = Path(__file__).parent / "data" / "network.ttl"
 ID = "https://w3id.org/hrbvet/id/org/"
@@ -160,7 +161,7 @@ def test_unknown_measure_lists_valid_ones(G):
 
 
 def test_by_year_ranks_on_the_cumulative_network():
-    result = c.by_year(FIXTURE, "degree")
+    result = rankings.by_year(FIXTURE, "degree")
     assert result["years"] == [2023, 2024]
     assert short(result["scores"][2023]) == {"gov": 1.0, "edu": 1.0}
     assert short(result["ranks"][2024])["edu"] == 1
@@ -168,7 +169,7 @@ def test_by_year_ranks_on_the_cumulative_network():
 
 
 def test_explain_gives_the_facts_and_quotes_behind_a_score(G):
-    why = c.explain(G, ID + "college")
+    why = rankings.explain(G, ID + "college")
     assert why["degree"] == 3 and why["weighted_degree"] == 2.0
     assert [t["label_zh"] for t in why["ties"]] == ["黑龙江省教育厅", "哈尔滨轻工职业学院", "哈尔滨学院"]
     assert why["ties"][0]["facts"][0]["relator"] == "https://w3id.org/hrbvet/id/agreement/a2"

@@ -6,8 +6,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
-from harbin_kg.build import GRAPH_IRI, build_graph, data_version, project_paths
-from harbin_kg.citations import locator_key
+from harbin_kg.graph.build import GRAPH_IRI, build_graph
+from harbin_kg.graph.paths import data_version, project_paths
+from harbin_kg.sources.citations import locator_key
 from harbin_kg.errors import DataError
 from harbin_kg.namespaces import HV, ID
 

@@ -60,7 +60,7 @@ def test_communities_and_by_year_csv_use_the_same_writer(runner):
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_guarded():
-    from harbin_kg.formats import csv_text
+    from harbin_kg.query.formats import csv_text
 
     text = csv_text(["name", "score"], [["=HYPERLINK(\"x\")", -0.5], ["@SUM(A1)", None], ["+1", "哈职院"]])
     assert text == "\ufeffname,score\r\n\"'=HYPERLINK(\"\"x\"\")\",-0.5\r\n'@SUM(A1),\r\n+1,哈职院\r\n"

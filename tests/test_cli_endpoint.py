@@ -3,7 +3,7 @@
 import pytest
 
 from harbin_kg.cli import cli
-from harbin_kg.remote import publish
+from harbin_kg.graph.remote import publish
 
 pytestmark = pytest.mark.server
 

@@ -76,12 +76,12 @@ def test_ctrl_c_during_start_up_is_one_line_and_exit_130():
 
 
 def test_ctrl_c_while_a_command_runs(runner, monkeypatch):
-    import harbin_kg.query
+    import harbin_kg.query.run
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(harbin_kg.query, "run_query", interrupted)
+    monkeypatch.setattr(harbin_kg.query.run, "run_query", interrupted)
     line = one_line_error(runner.invoke(cli, ["query", TINY, "ASK {}"]), 130)
     assert "interrupted (已中断)" in line
 
@@ -90,7 +90,7 @@ def test_a_real_sigint_during_a_query_exits_130(tmp_path):
     # A query that would run for hours; SIGINT is sent once the command says it started.
     script = tmp_path / "slow.py"
     script.write_text(
-        "import sys, harbin_kg.query as q\n"
+        "import sys, harbin_kg.query.run as q\n"
         "real = q.run_query\n"
         "def announced(*a, **k):\n"
         "    print('started', file=sys.stderr, flush=True)\n"
@@ -111,7 +111,7 @@ def test_a_real_sigint_during_a_query_exits_130(tmp_path):
 # ---- out of memory and a crashed engine ---------------------------------------------------------
 
 def test_a_query_that_runs_out_of_memory_gets_exit_3(runner, monkeypatch):
-    import harbin_kg.engine as engine
+    import harbin_kg.query.engine as engine
 
     real = engine.limit_memory
     def tight(extra=0):  # runs in the query's child process
@@ -128,19 +128,19 @@ def test_a_query_that_runs_out_of_memory_gets_exit_3(runner, monkeypatch):
 
 
 def test_memory_error_in_process_gets_exit_3(runner, monkeypatch):
-    import harbin_kg.query
+    import harbin_kg.query.run
 
     def exhausted(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(harbin_kg.query, "execute", exhausted)
+    monkeypatch.setattr(harbin_kg.query.run, "execute", exhausted)
     line = one_line_error(runner.invoke(cli, ["query", TINY, "ASK {}", "--timeout", "0"]), 3)
     assert "Out of memory" in line
 
 
 def test_a_crashed_engine_gets_exit_4_naming_the_signal(runner, monkeypatch):
     # What a parser overflowing its native stack does to the query process (SIGSEGV).
-    import harbin_kg.engine as engine
+    import harbin_kg.query.engine as engine
 
     def segfault(*args, **kwargs):
         import faulthandler
@@ -154,20 +154,20 @@ def test_a_crashed_engine_gets_exit_4_naming_the_signal(runner, monkeypatch):
 
 
 def test_an_engine_panic_gets_exit_4(runner, monkeypatch):
-    import harbin_kg.query
+    import harbin_kg.query.run
 
     PanicException = type("PanicException", (BaseException,), {})  # pyo3_runtime's, by name
 
     def panics(*args, **kwargs):
         raise PanicException("index out of bounds")
 
-    monkeypatch.setattr(harbin_kg.query, "execute", panics)
+    monkeypatch.setattr(harbin_kg.query.run, "execute", panics)
     line = one_line_error(runner.invoke(cli, ["query", TINY, "ASK {}", "--timeout", "0"]), 4)
     assert "crashed" in line and "index out of bounds" in line
 
 
 def test_out_of_memory_and_crash_are_told_apart_from_the_exit_status():
-    from harbin_kg.engine import _death
+    from harbin_kg.query.engine import _death
     from harbin_kg.errors import EngineCrash, OutOfMemory
 
     assert isinstance(_death(-signal.SIGABRT, "memory allocation of 8388608 bytes failed\n"), OutOfMemory)
@@ -181,7 +181,7 @@ def test_out_of_memory_and_crash_are_told_apart_from_the_exit_status():
 def test_site_into_an_unwritable_folder_is_one_line(runner, tmp_path, monkeypatch):
     import tempfile
 
-    import harbin_kg.pages
+    import harbin_kg.web.pages
 
     folder = tmp_path / "locked"
     folder.mkdir()
@@ -192,7 +192,7 @@ def test_site_into_an_unwritable_folder_is_one_line(runner, tmp_path, monkeypatc
             raise PermissionError(13, "Permission denied", str(Path(dir) / "tmpXXXX"))
         return real(*args, dir=dir, **kwargs)
 
-    monkeypatch.setattr(harbin_kg.pages.tempfile, "mkdtemp", refused)
+    monkeypatch.setattr(harbin_kg.web.pages.tempfile, "mkdtemp", refused)
     result = runner.invoke(cli, ["site", TINY, "-o", str(folder / "site")])
     line = one_line_error(result, 1)
     assert str(folder) in line and "Permission denied" in line

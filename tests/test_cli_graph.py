@@ -74,7 +74,7 @@ def test_stats_of_the_bundled_graph_count_the_cited_pages(runner, bundled_graph_
     declare them (counted here independently, from the files)."""
     import re
 
-    from harbin_kg.build import project_paths
+    from harbin_kg.graph.paths import project_paths
 
     payload = json.loads(runner.invoke(cli, ["stats", str(bundled_graph_path), "--format", "json"]).stdout)
     assert all(c["label_zh"] and c["label_en"] for c in payload["classes"]), payload["classes"]

@@ -87,7 +87,7 @@ def test_focus_by_alias_draws_the_neighbourhood(runner, graph_file, tmp_path):
 def test_empty_selection_says_so(runner, graph_file, tmp_path, monkeypatch):
     import networkx as nx
 
-    import harbin_kg.network as network
+    import harbin_kg.analysis.network as network
 
     monkeypatch.setattr(network, "project", lambda source, name, **filters: nx.Graph())
     out = tmp_path / "map.html"

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from harbin_kg.cli import cli
-from harbin_kg.coverage import (EXCLUSION_FIELDS, Exclusion, Stretch, coverage_report, load_exclusions,
+from harbin_kg.graph.coverage import (EXCLUSION_FIELDS, Exclusion, Stretch, coverage_report, load_exclusions,
                                 stretches)
 from harbin_kg.errors import DataError
 from harbin_kg.namespaces import HV, ID, OA

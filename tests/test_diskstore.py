@@ -1,4 +1,4 @@
-"""The persistent store of a graph file (harbin_kg.diskstore): keyed by content, written atomically, once."""
+"""The persistent store of a graph file (harbin_kg.graph.diskstore): keyed by content, written atomically, once."""
 
 import os
 import subprocess
@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from harbin_kg import diskstore
+from harbin_kg.graph import diskstore
 from harbin_kg.errors import DataError
-from harbin_kg.store import load_store
+from harbin_kg.graph.store import load_store
 
 TRIPLE = '<https://w3id.org/hrbvet/id/org/{0}> <http://www.w3.org/2004/02/skos/core#prefLabel> "{1}"@zh .\n'
 
@@ -94,7 +94,7 @@ def test_an_interrupted_write_leaves_no_half_store(cache, tmp_path, monkeypatch)
     def boom(store, target):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("harbin_kg.store_names.write_name_index", boom)
+    monkeypatch.setattr("harbin_kg.graph.store_names.write_name_index", boom)
     with pytest.raises(KeyboardInterrupt):
         diskstore.open_file_store(path)
     assert not [p for p in cache.iterdir() if p.is_dir() and p.name != "hashes"]
@@ -107,7 +107,7 @@ def test_an_interrupted_write_leaves_no_half_store(cache, tmp_path, monkeypatch)
 
 def test_concurrent_commands_write_it_once(cache, tmp_path):
     path = _write(tmp_path / "g.nt", [(f"o{i}", f"名{i}") for i in range(3000)])
-    code = ("import sys; from harbin_kg.diskstore import open_file_store; from pathlib import Path; "
+    code = ("import sys; from harbin_kg.graph.diskstore import open_file_store; from pathlib import Path; "
             "s = open_file_store(Path(sys.argv[1])); print(s.folder.name, len(s.store))")
     env = dict(os.environ, **{diskstore.CACHE_ENV: str(cache), "HARBIN_KG_STORE_MIN_BYTES": "0"})
     procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -128,7 +128,7 @@ def test_clear_cache(cache, tmp_path):
 
 
 def test_query_on_a_cached_file_finds_names_and_labels(cache, tmp_path):
-    from harbin_kg.query import run_query
+    from harbin_kg.query.run import run_query
 
     path = _write(tmp_path / "g.nt", [("harbin-a", "哈尔滨甲校"), ("harbin-b", "哈尔滨乙校")])
     result = run_query(path, "SELECT ?s ?l { ?s skos:prefLabel ?l } ORDER BY ?s", timeout=None)
@@ -161,8 +161,8 @@ def test_the_command_clears_the_cache(cache, tmp_path):
 
 
 def test_stats_of_the_bundled_graph_from_its_store_equal_a_fresh_load(cache):
-    from harbin_kg.build import default_graph_path
-    from harbin_kg.stats import graph_stats
+    from harbin_kg.graph.outputs import default_graph_path
+    from harbin_kg.graph.stats import graph_stats
 
     path = default_graph_path()
     assert diskstore.is_bundled(path)
@@ -180,7 +180,7 @@ def test_stats_of_the_bundled_graph_from_its_store_equal_a_fresh_load(cache):
 @pytest.mark.parametrize("cached", [False, True])
 def test_the_fast_load_refuses_what_the_full_check_refused(tmp_path, monkeypatch, name, data, message, cached):
     # load_into no longer decodes the whole text up front; the refusals and their wording stay.
-    from harbin_kg.store import parse_file
+    from harbin_kg.graph.store import parse_file
 
     monkeypatch.setenv(diskstore.CACHE_ENV, str(tmp_path / "stores"))
     monkeypatch.setenv("HARBIN_KG_STORE_MIN_BYTES", "0")

@@ -7,10 +7,10 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from harbin_kg import analysis_rdf, export
-from harbin_kg.centrality import communities, compute
+from harbin_kg.analysis import analysis_rdf, export
+from harbin_kg.analysis.centrality import communities, compute
 from harbin_kg.errors import OutputError
-from harbin_kg.network import project
+from harbin_kg.analysis.network import project
 
 FIXTURE = Path(__file__).parent / "data" / "network.ttl"
 ORG = "https://w3id.org/hrbvet/id/org/"
@@ -151,7 +151,7 @@ def test_analysis_vocabulary_is_declared_with_labels():
         langs = {lit.language for lit in onto.objects(HV[term], RDFS.label)}
         assert langs == {"zh", "en"}, term
         assert any(lit.language == "en" for lit in onto.objects(HV[term], RDFS.comment)), term
-    from harbin_kg.centrality import MEASURES
+    from harbin_kg.analysis.centrality import MEASURES
     for m in MEASURES:
         concept = rdflib.URIRef(analysis_rdf.MEASURE + m)
         assert {lit.language for lit in onto.objects(concept, SKOS.prefLabel)} == {"zh", "en"}, m

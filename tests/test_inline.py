@@ -1,15 +1,15 @@
-"""Parameters written into the query as terms (harbin_kg.inline) answer exactly as the engine's own binding."""
+"""Parameters written into the query as terms (harbin_kg.query.inline) answer exactly as the engine's own binding."""
 
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Literal, URIRef
 
 from harbin_kg.errors import QueryError, UnknownEntity
-from harbin_kg.inline import _tokens, inline, sparql_term
-from harbin_kg.library import library
+from harbin_kg.query.inline import _tokens, inline, sparql_term
+from harbin_kg.query.library import library
 from harbin_kg.namespaces import ID, PREFIXES
-from harbin_kg.query import bind_params, open_graph, prepare, run_query
-from harbin_kg.store import to_ox_term
+from harbin_kg.query.run import bind_params, open_graph, prepare, run_query
+from harbin_kg.graph.store import to_ox_term
 
 ORG = URIRef(str(ID) + "org/x")
 
@@ -55,7 +55,7 @@ def test_partners_of_is_rewritten_in_every_union_branch():
 
 
 def test_partners_on_a_synthetic_graph_for_many_organisations(tmp_path):
-    from harbin_kg.synth import write_synthetic
+    from harbin_kg.scale.synth import write_synthetic
 
     path = tmp_path / "synth.nt"
     write_synthetic(path, 20_000, 1, force=True)

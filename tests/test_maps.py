@@ -1,4 +1,4 @@
-"""harbin_kg.maps: one self-contained, offline, escaped, deterministic HTML page."""
+"""harbin_kg.web.maps: one self-contained, offline, escaped, deterministic HTML page."""
 
 import json
 import os
@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from harbin_kg.errors import HarbinKGError
-from harbin_kg.maps import MAX_NODES, PHYSICS_LIMIT, reduce_graph, render_map
+from harbin_kg.web.maps import MAX_NODES, PHYSICS_LIMIT, reduce_graph, render_map
 
 ID = "https://w3id.org/hrbvet/id/"
 HOSTILE = [
@@ -140,7 +140,7 @@ def test_byte_identical_for_the_same_input_and_seed():
 
 
 def test_determinism_across_processes():
-    code = ("import networkx as nx, hashlib; from harbin_kg.maps import render_map;"
+    code = ("import networkx as nx, hashlib; from harbin_kg.web.maps import render_map;"
             "G = nx.barabasi_albert_graph(400, 2, seed=1);"
             "print(hashlib.sha256(render_map(G, title='t', color_by='community').encode()).hexdigest())")
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -200,7 +200,7 @@ def test_language_and_empty_graph():
 
 
 def test_nothing_is_written_to_the_working_directory(tmp_path):
-    code = ("import networkx as nx; from harbin_kg.maps import render_map;"
+    code = ("import networkx as nx; from harbin_kg.web.maps import render_map;"
             "render_map(nx.barabasi_albert_graph(350, 2, seed=1), title='t')")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True)
@@ -209,7 +209,7 @@ def test_nothing_is_written_to_the_working_directory(tmp_path):
 
 def test_display_uses_an_iframe_srcdoc():
     pytest.importorskip("IPython")
-    from harbin_kg.maps import display
+    from harbin_kg.web.maps import display
 
     html = display(tiny(), title="t").data
     assert "<iframe srcdoc=" in html and "&lt;!DOCTYPE html&gt;" in html
@@ -249,7 +249,7 @@ def test_evidence_records_are_shared_and_sorted_stably():
 
 
 def test_big_maps_open_with_labels_on_their_best_scored_nodes_only():
-    from harbin_kg.maps import LABEL_LIMIT
+    from harbin_kg.web.maps import LABEL_LIMIT
 
     G = nx.barabasi_albert_graph(LABEL_LIMIT + 300, 2, seed=4)
     for v in G:
@@ -269,7 +269,7 @@ def test_big_maps_open_with_labels_on_their_best_scored_nodes_only():
 def test_big_maps_have_their_links_drawn_by_the_page_unless_laid_out_live():
     """Above PHYSICS_LIMIT nodes and DRAWN_LINKS_MIN links the page draws the links itself (every
     link stays in the data, with its dashes); small maps and live layouts keep vis edges."""
-    from harbin_kg.maps import DRAWN_LINKS_MIN
+    from harbin_kg.web.maps import DRAWN_LINKS_MIN
 
     G = nx.barabasi_albert_graph(1200, 2, seed=5)
     for u, v in G.edges:

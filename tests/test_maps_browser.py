@@ -11,7 +11,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from harbin_kg.maps import aliases_from_graph, render_map
+from harbin_kg.web.maps import aliases_from_graph, render_map
 
 pytestmark = pytest.mark.browser
 
@@ -99,12 +99,12 @@ def open_map(browser, tmp_path):
 @pytest.fixture(scope="module", params=["tiny", "bundled"])
 def kg(request):
     """(rdflib graph, source path): the tiny test graph, and the real bundled one."""
-    from harbin_kg.store import load_rdflib
+    from harbin_kg.graph.store import load_rdflib
 
     if request.param == "tiny":
         path = TINY
     else:
-        from harbin_kg.build import default_graph_path
+        from harbin_kg.graph.outputs import default_graph_path
 
         path = default_graph_path()
     return load_rdflib(path), path, request.param
@@ -116,7 +116,7 @@ SEARCH = {"tiny": ("哈市教育局", "哈尔滨市教育局"), "bundled": ("哈
 
 
 def map_of(kg, layer, **kwargs):
-    from harbin_kg.network import project
+    from harbin_kg.analysis.network import project
 
     rdf, path, _ = kg
     G = project(rdf, layer)
@@ -143,9 +143,9 @@ def test_each_layer_opens_offline_with_every_node(kg, layer, open_map):
 
 
 def test_focus_map_search_tooltip_and_language(kg, open_map):
-    from harbin_kg.labels import resolve_entity
+    from harbin_kg.graph.labels import resolve_entity
 
-    from harbin_kg.network import project
+    from harbin_kg.analysis.network import project
 
     rdf, _, name = kg
     alias, full_name = SEARCH[name]
@@ -310,7 +310,7 @@ def big_graph(n=1200):
 
 
 def test_big_map_opens_with_the_most_important_labels_and_labels_the_rest_on_zoom(open_map):
-    from harbin_kg.maps import LABEL_LIMIT
+    from harbin_kg.web.maps import LABEL_LIMIT
 
     G = big_graph()
     opened = open_map(render_map(G, title="1200"))
@@ -457,7 +457,7 @@ INK = """([x, y]) => { const c = document.querySelector('#hkg-network canvas'), 
 
 
 def test_big_map_draws_its_links_and_a_click_on_one_opens_its_evidence(open_map):
-    from harbin_kg.maps import DRAWN_LINKS_MIN
+    from harbin_kg.web.maps import DRAWN_LINKS_MIN
 
     G = drawn_graph()
     assert G.number_of_edges() > DRAWN_LINKS_MIN

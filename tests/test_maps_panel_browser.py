@@ -370,7 +370,7 @@ def test_hostile_strings_never_become_attribute_values(tmp_path, open_map):
     """javascript:/data: strings as labels, kinds, relations and source types: text, never attributes."""
     import networkx as nx
 
-    from harbin_kg.maps import render_map
+    from harbin_kg.web.maps import render_map
 
     bad = ["javascript:document.body.dataset.xss='1'", "data:text/html,<script>x</script>"]
     G = nx.Graph()

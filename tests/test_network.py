@@ -5,9 +5,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from harbin_kg.network import (PROJECTIONS, STATUSES, UnknownProjection, one_mode, open_store, project,
+from harbin_kg.analysis.network import (PROJECTIONS, STATUSES, UnknownProjection, one_mode, open_store, project,
                                relator_years)
-from harbin_kg.store import load_rdflib
+from harbin_kg.graph.store import load_rdflib
 
 FIXTURE = Path(__file__).parent / "data" / "network.ttl"
 ID = "https://w3id.org/hrbvet/id/"

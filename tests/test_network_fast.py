@@ -1,4 +1,4 @@
-"""The streamed projections (harbin_kg.network_rows + network) against the slow reference.
+"""The streamed projections (harbin_kg.analysis.network_rows + network) against the slow reference.
 
 The reference is the previous implementation (SPARQL SELECTs, a two-mode graph, then
 ``one_mode``), kept only in tests/network_reference.py, and networkx's own weighted projection.
@@ -15,9 +15,9 @@ import pytest
 from networkx.algorithms import bipartite
 
 import network_reference as reference
-from harbin_kg.network import PENDING, STATUSES, attach_evidence, open_store, project
-from harbin_kg.network_rows import participation_rows
-from harbin_kg.synth import generate
+from harbin_kg.analysis.network import PENDING, STATUSES, attach_evidence, open_store, project
+from harbin_kg.analysis.network_rows import participation_rows
+from harbin_kg.scale.synth import generate
 
 FILTERS = [
     {},
@@ -119,7 +119,7 @@ def test_rows_number_organisations_and_relators_in_iri_order(bundled_store):
 def test_gc_paused_restores_the_collector_as_it_was():
     import gc
 
-    from harbin_kg.network_rows import gc_paused
+    from harbin_kg.analysis.network_rows import gc_paused
 
     assert gc.isenabled()
     with gc_paused():

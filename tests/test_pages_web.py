@@ -7,10 +7,10 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from harbin_kg.citations import citation_html, safe_href
+from harbin_kg.sources.citations import citation_html, safe_href
 from harbin_kg.namespaces import HV, ID, SCHEMA
-from harbin_kg.pages import Site
-from harbin_kg.store import load_store, store_from_graph
+from harbin_kg.web.pages import Site
+from harbin_kg.graph.store import load_store, store_from_graph
 
 OBS_FX03 = str(ID["obs/modern-industry-colleges-harbin-2021-fx03"])
 
@@ -70,7 +70,7 @@ def test_only_http_and_https_become_links(url, href):
 
 
 def test_the_static_site_has_the_citations(tmp_path, web_graph_path):
-    from harbin_kg.pages import write_site
+    from harbin_kg.web.pages import write_site
 
     write_site(load_store(web_graph_path), tmp_path / "site")
     page = (tmp_path / "site" / "id" / "org" / "fixture-enterprise-a.html").read_text(encoding="utf-8")

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from harbin_kg.errors import UnknownEntity
-from harbin_kg.network import STATUSES
-from harbin_kg.pathways import NoRoute, pathway_facts, resolve_stage, routes
+from harbin_kg.analysis.network import STATUSES
+from harbin_kg.analysis.pathways import NoRoute, pathway_facts, resolve_stage, routes
 
 FIXTURE = Path(__file__).parent / "data" / "network.ttl"
 LEVEL = "https://w3id.org/hrbvet/scheme/education-level/"
@@ -63,7 +63,7 @@ def test_no_route_says_so():
 
 @pytest.fixture(scope="module")
 def real(bundled_graph_path):
-    from harbin_kg.network import open_store
+    from harbin_kg.analysis.network import open_store
 
     return open_store(bundled_graph_path)
 

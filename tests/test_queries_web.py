@@ -3,7 +3,7 @@
 import pytest
 from rdflib import URIRef
 
-from harbin_kg.query import open_graph, run_query
+from harbin_kg.query.run import open_graph, run_query
 
 ENGINES = ("oxigraph", "rdflib")
 
@@ -100,7 +100,7 @@ def test_citations_of_an_entity_show_pages_and_quotes(loaded):
     ("甲科技", "org/fixture-enterprise-a"),
 ])
 def test_lookup_by_any_name_and_either_script(web_graph, name, iri):
-    from harbin_kg.labels import resolve_entity
+    from harbin_kg.graph.labels import resolve_entity
 
     assert str(resolve_entity(web_graph, name)) == "https://w3id.org/hrbvet/id/" + iri
 

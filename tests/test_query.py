@@ -1,4 +1,4 @@
-"""harbin_kg.query, sparql_guard, library and formats on the tiny fixture graph (tests/data/tiny.ttl)."""
+"""harbin_kg.query.run, sparql_guard, library and formats on the tiny fixture graph (tests/data/tiny.ttl)."""
 
 import csv
 import http.server
@@ -12,10 +12,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from harbin_kg.errors import ForbiddenQuery, QueryError, QueryTimeout, UnknownEntity
-from harbin_kg.formats import FORMATS, guard_cell, render
-from harbin_kg.library import parse_header
-from harbin_kg.query import ENGINES, open_graph, run_query
-from harbin_kg.sparql_guard import check_read_only, lexical_keywords
+from harbin_kg.query.formats import FORMATS, guard_cell, render
+from harbin_kg.query.library import parse_header
+from harbin_kg.query.run import ENGINES, open_graph, run_query
+from harbin_kg.graph.sparql_guard import check_read_only, lexical_keywords
 
 TINY = Path(__file__).parent / "data" / "tiny.ttl"
 ID = "https://w3id.org/hrbvet/id/"
@@ -312,7 +312,7 @@ def test_table_shows_labels_and_aligns_chinese(agreements):
     text = render(agreements, "table")
     assert "哈尔滨市人民政府" in text and ID not in text
     lines = text.splitlines()
-    from harbin_kg.tables import text_width
+    from harbin_kg.query.tables import text_width
 
     assert len({text_width(line.rstrip()) for line in lines[1:2]}) == 1
 

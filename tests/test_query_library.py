@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from harbin_kg.formats import render
-from harbin_kg.library import library
-from harbin_kg.query import open_graph, run_query
+from harbin_kg.query.formats import render
+from harbin_kg.query.library import library
+from harbin_kg.query.run import open_graph, run_query
 
 ID = "https://w3id.org/hrbvet/id/"
 SOURCE = (Path(__file__).parents[1] / "data" / "sources" / "seed-article.txt").read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from harbin_kg.cli import cli
-from harbin_kg.remote import (LAYERS, EndpointStore, RemoteError, check_url, count_triples, graph_iri, publish,
+from harbin_kg.graph.remote import (LAYERS, EndpointStore, RemoteError, check_url, count_triples, graph_iri, publish,
                               split_layers)
 
 pytestmark = pytest.mark.server
@@ -59,7 +59,7 @@ def test_publish_makes_one_named_graph_per_layer(server, published, bundled_grap
 
 
 def _local(path):
-    from harbin_kg.store import load_store
+    from harbin_kg.graph.store import load_store
 
     return load_store(path)
 
@@ -113,7 +113,7 @@ def test_remote_ask_construct_and_substitutions(server, published, bundled_graph
     construct = "CONSTRUCT { ?a hv:party ?b } WHERE { ?a hv:party ?b }"
     assert sorted(map(str, endpoint.query(construct, prefixes=prefixes))) == \
         sorted(map(str, local.query(construct, prefixes=prefixes)))
-    partners = (Path(__file__).resolve().parent.parent / "harbin_kg/queries/partners-of.rq").read_text(encoding="utf-8")
+    partners = (Path(__file__).resolve().parent.parent / "harbin_kg/query/queries/partners-of.rq").read_text(encoding="utf-8")
     subs = {ox.Variable("org"): ox.NamedNode("https://w3id.org/hrbvet/id/org/heilongjiang-education-department")}
     remote_rows = endpoint.query(partners, prefixes=prefixes, substitutions=subs)
     local_rows = local.query(partners, prefixes=prefixes, substitutions=subs)
@@ -294,8 +294,8 @@ def test_cli_publish(runner, server, published, bundled_graph_path):
 
 
 def test_the_query_engine_runs_on_an_endpoint(server, published, bundled_graph_path):
-    """harbin_kg.query takes an EndpointStore where it takes a pyoxigraph Store (names resolved remotely)."""
-    from harbin_kg.query import LoadedGraph, run_query
+    """harbin_kg.query.run takes an EndpointStore where it takes a pyoxigraph Store (names resolved remotely)."""
+    from harbin_kg.query.run import LoadedGraph, run_query
 
     loaded = LoadedGraph("oxigraph", store=EndpointStore(server + "/query"))
     remote = run_query(loaded, "partners-of", {"org": "省教育厅"}, timeout=None)
@@ -307,7 +307,7 @@ def test_the_query_engine_runs_on_an_endpoint(server, published, bundled_graph_p
 
 def _changed_graph(path) -> ox.Store:
     """The bundled graph plus one triple in each layer: a new version the store can tell apart."""
-    from harbin_kg.store import load_store
+    from harbin_kg.graph.store import load_store
 
     store = load_store(path)
     hv, ident = "https://w3id.org/hrbvet/ont#", "https://w3id.org/hrbvet/id/"

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
-from harbin_kg.server import call_app, make_app, max_nesting, negotiate
+from harbin_kg.web.server import call_app, make_app, max_nesting, negotiate
 
 TINY = Path(__file__).parent / "data" / "server" / "tiny.ttl"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -265,13 +265,13 @@ def test_a_bug_is_a_logged_500_not_a_400(app, monkeypatch, caplog):
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr(app.site, "query_page", broken)
-    with caplog.at_level(logging.ERROR, logger="harbin_kg.server"):
+    with caplog.at_level(logging.ERROR, logger="harbin_kg.web.server"):
         assert "server log" in assert_error(call_app(app, "GET", "/"), 500)
     assert "ZeroDivisionError" in caplog.text and "Traceback" in caplog.text
 
 
 def test_each_request_is_logged(app, caplog):
-    with caplog.at_level(logging.INFO, logger="harbin_kg.server"):
+    with caplog.at_level(logging.INFO, logger="harbin_kg.web.server"):
         get(app, "ASK {}")
     assert any('"GET /sparql?query=' in r.getMessage() and " 200 " in r.getMessage() for r in caplog.records)
 
@@ -421,8 +421,8 @@ def test_index_and_health(app):
 
 
 def test_static_site(tmp_path):
-    from harbin_kg.pages import write_site
-    from harbin_kg.store import load_store
+    from harbin_kg.web.pages import write_site
+    from harbin_kg.graph.store import load_store
 
     out = tmp_path / "site"
     count = write_site(load_store(TINY), out)

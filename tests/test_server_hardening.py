@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from harbin_kg.errors import HarbinKGError
-from harbin_kg.server import call_app, make_app
-from harbin_kg.server_limits import Fairness
-from harbin_kg.server_workers import Job
-from harbin_kg.sparql_guard import check_query
+from harbin_kg.web.server import call_app, make_app
+from harbin_kg.web.server_limits import Fairness
+from harbin_kg.web.server_workers import Job
+from harbin_kg.graph.sparql_guard import check_query
 
 TINY = Path(__file__).parent / "data" / "server" / "tiny.ttl"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -180,10 +180,10 @@ def test_deeply_nested_json_to_labels_is_a_400(app):
 ])
 def test_control_characters_in_a_path_cannot_forge_log_lines(app, caplog, path, shown):
     raw = path.encode("utf-8").decode("latin-1")  # as a server hands PATH_INFO over
-    with caplog.at_level(logging.INFO, logger="harbin_kg.server"):
+    with caplog.at_level(logging.INFO, logger="harbin_kg.web.server"):
         status, _, _ = call_app(app, "GET", "/", environ={"PATH_INFO": raw, "QUERY_STRING": "a=%0d%0a\r\nb"})
     assert status == 404
-    lines = [r.getMessage() for r in caplog.records if r.name == "harbin_kg.server"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "harbin_kg.web.server"]
     assert lines and all(not any(c in line for c in "\r\n\x00\x85\u2028") for line in lines)
     assert any(shown in line and "a=%0d%0a\\r\\nb" in line for line in lines), lines
 

@@ -297,8 +297,8 @@ def test_hostile_labels_do_not_run_in_chromium(server, tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("no /usr/bin/chromium")
-    from harbin_kg.pages import write_site
-    from harbin_kg.store import load_store
+    from harbin_kg.web.pages import write_site
+    from harbin_kg.graph.store import load_store
 
     write_site(load_store(TINY), tmp_path / "site")
     urls = [f"{server.url}/id/org/{slug}" for slug in ("hostile-img", "hostile-script", "hostile-svg")]

@@ -1,4 +1,4 @@
-"""The shapes compiled to SPARQL (harbin_kg.shacl_sparql) give pySHACL's results, row for row.
+"""The shapes compiled to SPARQL (harbin_kg.graph.shacl_sparql) give pySHACL's results, row for row.
 
 Every mutation case and still-valid variant of tests/test_shapes.py, and the real bundled graph,
 runs through both engines; the rows (focus, label, path, value, severity, both messages, source
@@ -16,8 +16,8 @@ from rdflib import Graph
 
 import test_shapes as T
 from harbin_kg.cli import cli
-from harbin_kg.shacl_sparql import UnsupportedShapes, compile_shapes
-from harbin_kg.validate import validate_file, validate_graph
+from harbin_kg.graph.shacl_sparql import UnsupportedShapes, compile_shapes
+from harbin_kg.graph.validate import validate_file, validate_graph
 
 
 def _both(graph: Graph, shapes: Graph | None = None, ont: Graph | None = None):

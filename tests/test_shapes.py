@@ -1,6 +1,6 @@
 """ontology/shapes.ttl: one conforming and one violating graph per constraint.
 
-How validation runs here (and in harbin_kg.validate):
+How validation runs here (and in harbin_kg.graph.validate):
 - data graph = the ontology files (ontology/*.ttl except shapes.ttl), ontology/schemes/core.ttl and sources.ttl,
   tests/shapes/schemes.ttl (stand-ins for the schemes other people own, so these tests do not
   move when those files change) and tests/shapes/valid/built-graph.ttl, a small graph in the

@@ -73,11 +73,11 @@ def test_names_on_the_store_are_the_names_in_rdflib():
     # store) find exactly what the reference finds in an rdflib copy of the label triples.
     from rdflib import Graph
 
-    from harbin_kg.diskstore import open_file_store
-    from harbin_kg.labels import labels, name_index, resolve_entity
-    from harbin_kg.query import _NAME_PROPERTIES, open_graph
-    from harbin_kg.store import to_rdflib_term
-    from harbin_kg.store_names import SqliteNameIndex, StoreNames, index_from_store, store_labels
+    from harbin_kg.graph.diskstore import open_file_store
+    from harbin_kg.graph.labels import labels, name_index, resolve_entity
+    from harbin_kg.query.run import _NAME_PROPERTIES, open_graph
+    from harbin_kg.graph.store import to_rdflib_term
+    from harbin_kg.graph.store_names import SqliteNameIndex, StoreNames, index_from_store, store_labels
 
     import pyoxigraph as ox
 
@@ -89,7 +89,7 @@ def test_names_on_the_store_are_the_names_in_rdflib():
     expected = name_index(reference)
     assert index_from_store(store) == expected
     assert len(expected) > 500 and "哈职院" in expected
-    from harbin_kg.build import default_graph_path
+    from harbin_kg.graph.outputs import default_graph_path
 
     cached = open_file_store(default_graph_path(), force=True)
     sqlite = SqliteNameIndex(cached.names_path)
@@ -121,8 +121,8 @@ def test_table_widths_without_wcwidth_are_wcwidths():
     # wcwidth on every character it measures, and on every label of the bundled graph.
     from wcwidth import wcswidth
 
-    from harbin_kg.query import open_graph
-    from harbin_kg.tables import _width_here, text_width
+    from harbin_kg.query.run import open_graph
+    from harbin_kg.query.tables import _width_here, text_width
 
     measured_here = [chr(cp) for cp in range(0x20, 0x10000) if _width_here(chr(cp)) is not None]
     assert len(measured_here) > 27_000 and "哈" in measured_here and "，" in measured_here

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from harbin_kg.cli import cli
-from harbin_kg.stats import coverage
+from harbin_kg.graph.stats import coverage
 
 
 @pytest.fixture(scope="module")

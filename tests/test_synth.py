@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from harbin_kg.cli import cli
-from harbin_kg.synth import MAX_CONSORTIUM, MAX_TRIPLES, SynthError, check_size, generate, source_path_for
+from harbin_kg.scale.synth import MAX_CONSORTIUM, MAX_TRIPLES, SynthError, check_size, generate, source_path_for
 
 ROOT = Path(__file__).resolve().parent.parent
 HV = "https://w3id.org/hrbvet/ont#"
@@ -58,7 +58,7 @@ def test_no_duplicate_triples(sample):
 def test_sample_conforms_to_the_shapes(sample):
     from rdflib import Graph
 
-    from harbin_kg.validate import validate_graph
+    from harbin_kg.graph.validate import validate_graph
 
     data = sample[0]
     graph = Graph()

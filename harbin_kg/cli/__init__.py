@@ -26,16 +26,25 @@ class UsageExit(click.ClickException):
 
 
 class ExitWith(click.ClickException):
-    """``Error: …`` on stderr with a chosen exit status (the table in docs/cli-errors.md)."""
-
-    def __init__(self, message: str, exit_code: int):
-        super().__init__(message)
-        self.exit_code = exit_code
+    """``Error: …`` on stderr with a chosen exit status (the table in docs/cli-errors.md); click
+    declares ``exit_code`` per class, so each status is a subclass."""
 
 
-EXIT_OUT_OF_MEMORY = 3
-EXIT_CRASH = 4
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+class OutOfMemoryExit(ExitWith):
+    exit_code = 3
+
+
+class CrashExit(ExitWith):
+    exit_code = 4
+
+
+class InterruptedExit(ExitWith):
+    exit_code = 130  # 128 + SIGINT, as shells report a Ctrl-C
+
+
+EXIT_OUT_OF_MEMORY = OutOfMemoryExit.exit_code
+EXIT_CRASH = CrashExit.exit_code
+EXIT_INTERRUPTED = InterruptedExit.exit_code
 
 
 def _is_engine_panic(error: BaseException) -> bool:
@@ -137,20 +146,20 @@ class Group(click.Group):
         except (QueryError, UnknownEntity) as error:
             raise UsageExit(str(error)) from error
         except OutOfMemory as error:
-            raise ExitWith(str(error), EXIT_OUT_OF_MEMORY) from error
+            raise OutOfMemoryExit(str(error)) from error
         except EngineCrash as error:
-            raise ExitWith(str(error), EXIT_CRASH) from error
+            raise CrashExit(str(error)) from error
         except HarbinKGError as error:
             raise click.ClickException(str(error)) from error
         except MemoryError as error:
-            raise ExitWith("Out of memory (内存不足): the graph or the query needs more memory than this "
+            raise OutOfMemoryExit("Out of memory (内存不足): the graph or the query needs more memory than this "
                            "process may use. Narrow the query (LIMIT, fewer unconnected patterns) or use a "
-                           "machine with more memory.", EXIT_OUT_OF_MEMORY) from error
+                           "machine with more memory.") from error
         except StartupInterrupted as error:
-            raise ExitWith("interrupted during start-up (启动时被中断); nothing was done.", EXIT_INTERRUPTED) from error
+            raise InterruptedExit("interrupted during start-up (启动时被中断); nothing was done.") from error
         except KeyboardInterrupt as error:
-            raise ExitWith("interrupted (已中断). Files are written atomically: each output is the "
-                           "previous one or the new one, never half of one.", EXIT_INTERRUPTED) from error
+            raise InterruptedExit("interrupted (已中断). Files are written atomically: each output is the "
+                           "previous one or the new one, never half of one.") from error
         except OSError as error:
             # The operating system refused a file operation we did not foresee (a read-only file
             # system, a folder that cannot be written): one line naming the file, not a traceback.
@@ -160,9 +169,9 @@ class Group(click.Group):
                                        "the path exists and can be written, or choose another.") from error
         except BaseException as error:
             if _is_engine_panic(error):
-                raise ExitWith(f"The SPARQL engine or RDF parser crashed (引擎崩溃): {error}. This is a bug "
+                raise CrashExit(f"The SPARQL engine or RDF parser crashed (引擎崩溃): {error}. This is a bug "
                                "in the engine, not in your input's wording; run again with --engine rdflib, "
-                               "and please report the input that did it.", EXIT_CRASH) from error
+                               "and please report the input that did it.") from error
             raise
 
 
@@ -191,7 +200,7 @@ def resolve_graph_path(graph: Path | None) -> Path:
     """The user's graph file, or the bundled graph (built on demand, progress on stderr)."""
     if graph is not None:
         return graph
-    from ..build import default_graph_path
+    from ..graph.outputs import default_graph_path
 
     return default_graph_path(progress=lambda msg: click.echo(msg, err=True))
 
@@ -212,7 +221,7 @@ def open_source(graph: Path | None, endpoint: str | None, timeout: float | None 
     if endpoint:
         if graph is not None:
             raise click.UsageError("Give either GRAPH or --endpoint, not both.")
-        from ..remote import EndpointStore
+        from ..graph.remote import EndpointStore
 
         return EndpointStore(endpoint, timeout=timeout or 30.0)
     return resolve_graph_path(graph)
@@ -220,7 +229,7 @@ def open_source(graph: Path | None, endpoint: str | None, timeout: float | None 
 
 def names_graph(source):
     """An rdflib Graph to resolve names against: the whole file, or the labels of an endpoint."""
-    from ..store import load_rdflib
+    from ..graph.store import load_rdflib
 
     if isinstance(source, (str, Path)):
         return load_rdflib(Path(source))
@@ -228,7 +237,7 @@ def names_graph(source):
     from rdflib import Graph
     from rdflib.namespace import SKOS
 
-    from ..store import to_rdflib_term
+    from ..graph.store import to_rdflib_term
 
     names = Graph()
     for prop in (SKOS.prefLabel, SKOS.altLabel):

@@ -12,9 +12,9 @@ from pathlib import Path
 import click
 
 from . import cli, echo_err, endpoint_option, graph_argument, names_graph, open_source, resolve_graph_path
-from ..centrality import MEASURES
+from ..analysis.centrality import MEASURES
 from ..errors import HarbinKGError
-from ..network import PROJECTIONS, RELATION_KINDS, RELIABILITY, SCOPES, STATED, STATUSES
+from ..analysis.network import PROJECTIONS, RELATION_KINDS, RELIABILITY, SCOPES, STATED, STATUSES
 from .vocabulary import DEFAULT_SEED, MeasureChoice
 
 _FORMATS = ["table", "csv", "json"]
@@ -50,7 +50,7 @@ def _format_option(choices=_FORMATS, default="table"):
 
 def _project(graph, projection, include_inferred, kinds=(), years=(), endpoint=None, min_reliability=None,
              scope="all", evidence=True):
-    from ..network import EmptyProjection, open_store, project
+    from ..analysis.network import EmptyProjection, open_store, project
 
     path = open_source(graph, endpoint)
     store = open_store(path)
@@ -103,7 +103,7 @@ def _parameter(name: str, value) -> str:
 
 
 def _csv(headers, rows) -> str:
-    from ..formats import csv_text
+    from ..query.formats import csv_text
 
     return csv_text(headers, rows)
 
@@ -155,8 +155,9 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, window, in
         harbin-kg centrality build/harbin.ttl --include-inferred --save-rdf build/analysis.ttl
         harbin-kg centrality --endpoint http://127.0.0.1:7878/query
     """
-    from ..centrality import by_year as ranks_by_year
-    from ..centrality import compute, explain, rank
+    from ..analysis.rankings import by_year as ranks_by_year
+    from ..analysis.centrality import compute, rank
+    from ..analysis.rankings import explain
 
     if save_rdf:
         from ..writing import check_output_path
@@ -179,8 +180,8 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, window, in
         order = order[:top]
     prov = _provenance(G, scores.parameters)
     if save_rdf:
-        from ..analysis_rdf import analysis_graph, write_analysis
-        from ..centrality import communities
+        from ..analysis.analysis_rdf import analysis_graph, write_analysis
+        from ..analysis.centrality import communities
 
         shape = PROJECTIONS[projection].shape
         com = communities(G, seed=seed, backend=backend) if shape in ("one-mode", "two-mode") else None
@@ -202,15 +203,15 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, window, in
     if fmt == "csv":
         click.echo(_csv(headers, rows), nl=False)
         return
-    from ..tables import render_table
+    from ..query.tables import render_table
 
     shown = [[r[0], r[1], r[2], r[3], _fmt(r[4]), _fmt(r[5]), _fmt(r[6]), r[7]] for r in rows]
     click.echo(render_table(headers[:8], shown, align=">" + "<<<" + ">>>" + "<"))
 
 
 def _explain(path, store, G, entity, fmt, explain):
-    from ..labels import resolve_entity
-    from ..network import attach_evidence
+    from ..analysis.network import attach_evidence
+    from ..graph.labels import resolve_entity
 
     iri = str(resolve_entity(names_graph(path), entity))
     if iri in G:
@@ -286,7 +287,7 @@ def _by_year(store, G, measure, projection, include_inferred, backend, seed, top
         click.echo(_csv(headers + [f"{y} window rank" for y in years] + ["iri"],
                         [r + w[2:] + [v] for r, w, v in zip(rows, window_rows, order)]), nl=False)
         return
-    from ..tables import render_table
+    from ..query.tables import render_table
 
     click.echo(render_table(headers, rows, align="<<" + ">" * len(years)))
     click.echo(f"\nWindowed 滑动窗口 ({window} year(s) ending each year; ranks within that window):")
@@ -315,7 +316,7 @@ def communities(graph, projection, seed, runs, resolution, include_inferred, min
         harbin-kg communities
         harbin-kg communities --include-inferred --runs 20 --format json
     """
-    from ..centrality import communities as find
+    from ..analysis.centrality import communities as find
 
     _, _, G = _project(graph, projection, include_inferred, min_reliability=min_reliability, scope=scope,
                        evidence=False)
@@ -339,7 +340,7 @@ def communities(graph, projection, seed, runs, resolution, include_inferred, min
     if fmt == "csv":
         click.echo(_csv(["community", "size", "stability", "成员", "members"], rows), nl=False)
         return
-    from ..tables import render_table
+    from ..query.tables import render_table
 
     click.echo(render_table(["community", "size", "stability", "成员", "members"], rows, align=">>><<"))
 
@@ -367,9 +368,9 @@ def export(graph, fmt, output, projection, include_inferred, min_reliability, sc
         harbin-kg export --format gexf -o build/partnership.gexf
         harbin-kg export --format csv -o build/partnership.csv --include-inferred
     """
-    from ..centrality import communities as find
-    from ..centrality import compute
-    from ..export import annotate, write_export
+    from ..analysis.centrality import communities as find
+    from ..analysis.centrality import compute
+    from ..analysis.export import annotate, write_export
 
     _, _, G = _project(graph, projection, include_inferred, min_reliability=min_reliability, scope=scope)
     scores = compute(G, backend=backend, seed=seed)
@@ -399,8 +400,8 @@ def pathways(graph, from_stage, to_stage, include_inferred, max_hops, fmt):
         harbin-kg pathways --from 普通高中 --to 应用型本科
         harbin-kg pathways --from 中职 --to 本科 --include-inferred --format json
     """
-    from ..network import data_version, open_store
-    from ..pathways import routes
+    from ..analysis.network import data_version, open_store
+    from ..analysis.pathways import routes
 
     store = open_store(resolve_graph_path(graph))
     statuses = STATUSES if include_inferred else (STATED,)

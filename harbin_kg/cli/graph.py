@@ -5,9 +5,10 @@ from pathlib import Path
 
 import click
 
-from ..build import build_and_write, default_out_dir, project_paths
+from ..graph.outputs import build_and_write
+from ..graph.paths import default_out_dir, project_paths
 from ..errors import HarbinKGError
-from ..tables import render_table
+from ..query.tables import render_table
 from . import cli, echo_err, graph_argument, resolve_graph_path
 
 
@@ -47,7 +48,7 @@ def build(out_dir, data_dir, ontology_dir, no_validate):
     written, report = build_and_write(out_dir, paths, validate=not no_validate, progress=echo_err)
     if out_dir == default_out_dir(paths) and data_dir is None and ontology_dir is None:
         # The next query opens a ready on-disk store instead of parsing the graph (docs/startup.md).
-        from ..diskstore import open_file_store
+        from ..graph.diskstore import open_file_store
 
         open_file_store(out_dir / "harbin.ttl", force=True)
     if report is not None and report.warnings:
@@ -78,8 +79,8 @@ def validate(graph, shapes, warnings, engine):
         harbin-kg validate build/harbin.ttl --no-warnings
         harbin-kg validate build/synth-1M.nt --engine oxigraph
     """
-    from ..shacl_sparql import UnsupportedShapes
-    from ..validate import load_shapes, validate_file
+    from ..graph.shacl_sparql import UnsupportedShapes
+    from ..graph.validate import load_shapes, validate_file
 
     for given, what in ((graph, "graph"), (shapes, "shapes")):
         if given is not None and not given.exists():  # exit 1, as every command (docs/cli-errors.md)
@@ -134,13 +135,13 @@ def stats(graph, fmt, show_coverage, data_dir, exclusions, show_all):
     """
     import json
 
-    from ..stats import graph_stats
+    from ..graph.stats import graph_stats
 
     if show_coverage:
         _coverage(graph, data_dir, exclusions, show_all, fmt)
         return
 
-    from ..stats import coverage
+    from ..graph.stats import coverage
 
     path = resolve_graph_path(graph)
     result = graph_stats(path)
@@ -182,10 +183,10 @@ def stats(graph, fmt, show_coverage, data_dir, exclusions, show_all):
 
 
 def _coverage(graph, data_dir, exclusions, show_all, fmt):
-    """``stats --coverage``: the stretches no fact quotes, per shipped source (harbin_kg.coverage)."""
+    """``stats --coverage``: the stretches no fact quotes, per shipped source (harbin_kg.graph.coverage)."""
     import json
 
-    from ..coverage import coverage_report, default_exclusions_path, load_exclusions
+    from ..graph.coverage import coverage_report, default_exclusions_path, load_exclusions
 
     paths = project_paths(data_dir)
     exclusion_path = exclusions or default_exclusions_path(paths.data)

@@ -24,7 +24,9 @@ def _import_igraph_without_plotting() -> None:
     """
     if "igraph" in sys.modules or "matplotlib" in sys.modules:
         return
-    sys.modules["matplotlib"] = None  # "import matplotlib" raises ImportError: igraph skips it
+    # None in sys.modules makes "import matplotlib" raise ImportError (the import system's documented
+    # way to block a module); typeshed types the values as modules only.
+    sys.modules["matplotlib"] = None  # type: ignore[assignment]
     try:
         import igraph  # noqa: F401
     finally:
@@ -76,10 +78,10 @@ def map_command(graph, output, projection, include_inferred, kinds, years, scope
         harbin-kg map -P partnership --size-by betweenness --color-by community -o build/partners.html
         harbin-kg map --endpoint http://127.0.0.1:7878/query -o build/remote.html
     """
-    from ..labels import label, resolve_entity
-    from ..maps import map_details, measure_scores, reduce_graph, render_map
-    from ..network import PROJECTIONS, attach_evidence, open_store
-    from ..network_rows import gc_paused
+    from ..analysis.network import PROJECTIONS, attach_evidence, open_store
+    from ..analysis.network_rows import gc_paused
+    from ..graph.labels import label, resolve_entity
+    from ..web.maps import map_details, measure_scores, reduce_graph, render_map
     from ..writing import atomic_write_text, check_output_path
 
     check_output_path(output, force=force)  # fail before any work: missing folder, exists, …

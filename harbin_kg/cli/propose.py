@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from ..tables import render_table
+from ..query.tables import render_table
 from ..writing import atomic_write_text, check_output_path
 from . import cli, echo_err, resolve_graph_path
 
@@ -50,8 +50,8 @@ def propose(text, graph_path, output, fmt, slug, cite_url, title, outlet, publis
     """
     from ..propose import MAX_BYTES
     from ..propose import propose as make_draft
-    from ..store import load_rdflib
-    from ..build import project_paths
+    from ..graph.store import load_rdflib
+    from ..graph.paths import project_paths
 
     check_output_path(output, force=force)
     paths = project_paths()

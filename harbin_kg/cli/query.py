@@ -86,8 +86,8 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _list_queries() -> None:
-    from ..library import library
-    from ..tables import render_table
+    from ..query.library import library
+    from ..query.tables import render_table
 
     rows = []
     for name, query in library().items():
@@ -150,11 +150,11 @@ def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit,
     FROM and FROM NAMED. Exit codes: 0 ok; 1 error (missing graph, timeout);
     2 bad query, unknown entity or parameter.
     """
-    from ..formats import render
-    from ..query import run_query
+    from ..query.formats import render
+    from ..query.run import run_query
 
     if clear_stores:
-        from ..diskstore import cache_root, clear_cache
+        from ..graph.diskstore import cache_root, clear_cache
 
         removed = clear_cache()
         echo_err(f"removed {len(removed)} cached store file(s) and folder(s) from {cache_root()}")

@@ -33,11 +33,11 @@ def synth(triples, seed, output, force, quiet):
         harbin-kg synth --triples 100000 --seed 1 -o build/synth-100k.nt
         harbin-kg query build/synth-100k.nt partners-of --param org=org/synth-school-00000
     """
-    from ..synth import write_synthetic
+    from ..scale.synth import write_synthetic
 
     stats = write_synthetic(output, triples, seed, force=force, progress=None if quiet else echo_err)
     click.echo(f"{output}\t{stats.triples} triples")
-    from ..synth import source_path_for
+    from ..scale.synth import source_path_for
 
     click.echo(f"{source_path_for(output)}\t{stats.source_chars} characters")
 
@@ -71,7 +71,7 @@ def publish(graph, store_url, query_url, update_url, no_update, layers, timeout)
         harbin-kg publish --store http://127.0.0.1:7878/store
         harbin-kg publish build/synth-100k.nt --store http://127.0.0.1:7878/store --timeout 120
     """
-    from ..remote import LAYERS, publish as publish_graph
+    from ..graph.remote import LAYERS, publish as publish_graph
 
     path = resolve_graph_path(graph)
     report = publish_graph(path, store_url, query_url=query_url, update_url=False if no_update else update_url,

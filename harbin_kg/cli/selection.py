@@ -4,17 +4,18 @@
 ``--min-reliability`` mean the same in ``map`` as in ``centrality`` and ``export``.
 :func:`selection_options` adds them to a command; :func:`select` turns them into a graph.
 Where the projection itself takes ``scope``/``min_reliability`` they are handed to it;
-otherwise :mod:`harbin_kg.maps.selection` filters the projected graph.
+otherwise :mod:`harbin_kg.web.maps.selection` filters the projected graph.
 """
 
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import click
 
 from ..errors import HarbinKGError
-from ..network import PROJECTIONS, RELATION_KINDS, STATED, STATUSES
+from ..analysis.network import PROJECTIONS, RELATION_KINDS, STATED, STATUSES
 
 __all__ = ["selection_options", "select", "describe"]
 
@@ -53,13 +54,13 @@ def select(source, projection: str, *, include_inferred: bool = False, kinds=(),
     """The projected graph with every selection filter applied (empty graphs are the caller's call).
 
     ``evidence=False``: partnership ties come without ``facts``; the caller attaches them to what
-    it shows (:func:`harbin_kg.network.attach_evidence`)."""
-    from .. import network
-    from ..maps.selection import filter_reliability, filter_scope
+    it shows (:func:`harbin_kg.analysis.network.attach_evidence`)."""
+    from ..analysis import network
+    from ..web.maps.selection import filter_reliability, filter_scope
 
     statuses = STATUSES if include_inferred else (STATED,)
     shape = PROJECTIONS[projection].shape
-    kw = {"statuses": statuses}
+    kw: dict[str, Any] = {"statuses": statuses}
     if kinds and shape in ("two-mode", "one-mode", "ecosystem"):
         kw["kinds"] = tuple(kinds)
     elif kinds:
@@ -70,7 +71,7 @@ def select(source, projection: str, *, include_inferred: bool = False, kinds=(),
     if not evidence:
         kw["evidence"] = False
     params = inspect.signature(network.project).parameters
-    native = {k: v for k, v in (("scope", scope), ("min_reliability", min_reliability)) if k in params}
+    native: dict[str, Any] = {k: v for k, v in (("scope", scope), ("min_reliability", min_reliability)) if k in params}
     G = network.project(source, projection, **kw, **{k: v for k, v in native.items() if v not in (None, "all")})
     # The projection's own scope keeps the ties among Harbin's organisations; filter_scope then
     # drops every other organisation node that a projection reaches without a tie (a parent body,

@@ -88,7 +88,7 @@ def serve(graph, host, port, timeout, max_rows, workers, queue, max_body, max_ur
         harbin-kg serve --get /id/org/harbin-university
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' http://127.0.0.1:8000/sparql
     """
-    from ..server import Fairness, call_app, make_app
+    from ..web.server import Fairness, call_app, make_app
 
     path = resolve_graph_path(graph)
     fairness = Fairness(per_client=per_client, burst=client_budget, rate=client_rate, short=short_query,
@@ -124,9 +124,9 @@ def _run_waitress(app, host: str, port: int, path: Path, *, connection_limit, he
         raise click.ClickException(
             "serve needs the waitress web server, an optional extra: pip install 'harbin-kg[server]' "
             "(--get and harbin-kg site work without it).") from None
-    from ..server_http import default_connection_limit, make_server
+    from ..web.server_http import default_connection_limit, make_server
 
-    logger = logging.getLogger("harbin_kg.server")
+    logger = logging.getLogger("harbin_kg.web.server")
     logger.setLevel(logging.INFO)
     if not logging.getLogger().handlers:
         logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
@@ -172,8 +172,8 @@ def site(graph, out_dir):
         harbin-kg site -o build/site/
         harbin-kg site build/harbin.ttl -o /tmp/harbin-site && xdg-open /tmp/harbin-site/index.html
     """
-    from ..pages import write_site
-    from ..store import load_store
+    from ..web.pages import write_site
+    from ..graph.store import load_store
 
     path = resolve_graph_path(graph)
     count = write_site(load_store(path), out_dir, progress=echo_err)

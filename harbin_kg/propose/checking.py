@@ -47,8 +47,9 @@ def check_draft(draft_text: str, slug: str, *, text: str | None = None, source_t
     Raises :class:`~harbin_kg.errors.DataError` when the build refuses the draft (the message
     names the draft file and line).
     """
-    from ..build import build_graph, project_paths
-    from ..validate import validate_graph
+    from ..graph.build import build_graph
+    from ..graph.paths import project_paths
+    from ..graph.validate import validate_graph
 
     paths = paths or project_paths()
     with tempfile.TemporaryDirectory(prefix="harbin-kg-draft-") as scratch:

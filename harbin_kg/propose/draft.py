@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 
-from ..labels import curie
+from ..graph.labels import curie
 from ..namespaces import ID
 from .dates import DateMention
 from .figures import Figure
@@ -142,7 +142,8 @@ def _class_for(mention: Mention) -> str:
 
 class _Writer:
     def __init__(self, proposals: Proposals, source: SourceInfo):
-        self.p, self.source, self.lines = proposals, source, []
+        self.p, self.source = proposals, source
+        self.lines: list[str] = []
         self.text = proposals.text
         self.new_iris: dict[str, str] = {}
         self.counters: dict[str, int] = {}
@@ -192,7 +193,7 @@ class _Writer:
 
 
 def _entities(w: _Writer) -> None:
-    known = {}
+    known: dict = {}
     for m in w.p.entities:
         if not m.is_new:
             known.setdefault(m.iri, []).append(m)
@@ -204,7 +205,7 @@ def _entities(w: _Writer) -> None:
             spans = ", ".join(f"{m.span.start}–{m.span.end}" for m in mentions[:6])
             written = " / ".join(sorted({m.text for m in mentions}))
             w.add(f"# {written} → <{curie(str(iri))}> {mentions[0].label_zh} ({spans})")
-    new = {}
+    new: dict = {}
     for m in w.p.entities:
         if m.is_new:
             new.setdefault(m.text, m)

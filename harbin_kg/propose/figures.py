@@ -113,11 +113,12 @@ def _nearest_indicator(figure_span: Span, clause: Span, sentence: Span,
     if near:
         in_clause = [m for m in near if clause.contains(m.span)]
         pool = in_clause or near
-        best = min(pool, key=lambda m: (abs(m.span.start - figure_span.start), m.span.start))
-        return best, 0.9 if in_clause else 0.7
+        nearest = min(pool, key=lambda m: (abs(m.span.start - figure_span.start), m.span.start))
+        return nearest, 0.9 if in_clause else 0.7
     # No indicator named: the one whose label shares most character pairs with the clause.
     pairs = {clause_text[i:i + 2] for i in range(len(clause_text) - 1)}
-    best, best_score = None, 0.0
+    best: Mention | None = None
+    best_score = 0.0
     for key, names in lexicon.of_kind("indicator").items():
         label = names[0].label_zh or key
         label_pairs = {label[i:i + 2] for i in range(len(label) - 1)}

@@ -86,7 +86,8 @@ def _label(graph: Graph, node, lang: str) -> str:
 def _superclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
     parents: dict[URIRef, set[URIRef]] = {}
     for sub, sup in graph.subject_objects(RDFS.subClassOf):
-        parents.setdefault(sub, set()).add(sup)
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):  # OWL restrictions are blank nodes
+            parents.setdefault(sub, set()).add(sup)
     closure: dict[URIRef, set[URIRef]] = {}
 
     def up(cls, seen):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..tables import text_width
+from ..query.tables import text_width
 from .draft import KINDS
 from .proposals import Proposals
 from .spans import Span

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import RDF, Graph, URIRef
+from rdflib.term import Node
 
 from ..namespaces import HV, OA, SDMX_MEASURE
 from .lexicon import Lexicon, fold_key
@@ -54,7 +55,7 @@ def _spans(graph: Graph, node, text_iri: URIRef) -> list[Span]:
         for selector in graph.objects(quote, OA.hasSelector):
             start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
             if start is not None and end is not None and graph.value(quote, OA.hasSource) == text_iri:
-                spans.append(Span(int(start), int(end)))
+                spans.append(Span(int(str(start)), int(str(end))))
     return spans
 
 
@@ -79,7 +80,7 @@ def answer_key(graph: Graph, text_iri: URIRef, text: str, lexicon: Lexicon) -> A
     figures = []
     for cls, props in ((HV.StatObservation, (SDMX_MEASURE.obsValue,)), (HV.Target, (HV.targetValue,)),
                        (HV.ValueChange, (HV.fromValue, HV.toValue))):
-        for fact in sorted(graph.subjects(RDF.type, cls)):
+        for fact in sorted(graph.subjects(RDF.type, cls), key=str):
             spans = _spans(graph, fact, text_iri)
             for prop in props:
                 for value in graph.objects(fact, prop):
@@ -97,7 +98,7 @@ def answer_key(graph: Graph, text_iri: URIRef, text: str, lexicon: Lexicon) -> A
                 return
 
     years = (URIRef(TIME + "inXSDgYear"), URIRef(TIME + "inXSDgYearMonth"), URIRef(TIME + "inXSDDate"))
-    for instant in sorted(set(graph.subjects(RDF.type, URIRef(TIME + "Instant")))):
+    for instant in sorted(set(graph.subjects(RDF.type, URIRef(TIME + "Instant"))), key=str):
         year = next((v for p in years for v in graph.objects(instant, p)), None)
         if year is None:
             continue
@@ -110,7 +111,7 @@ def answer_key(graph: Graph, text_iri: URIRef, text: str, lexicon: Lexicon) -> A
             for fact in graph.subjects(None, instant):
                 add_date(year, f"{str(year)[:4]}年", _spans(graph, fact, text_iri))
     ties = []
-    relators = {}
+    relators: dict[Node, set] = {}
     for participation in graph.subjects(RDF.type, HV.Participation):
         relator, agent = graph.value(participation, HV.relator), graph.value(participation, HV.agent)
         if relator is not None and agent is not None:
@@ -128,7 +129,8 @@ def answer_key(graph: Graph, text_iri: URIRef, text: str, lexicon: Lexicon) -> A
             spans += _spans(graph, participation, text_iri)
         if spans:
             ties.append((agents, spans))
-    return AnswerKey(entities, figures, dates, ties)
+    return AnswerKey(entities, figures, dates, [({a for a in agents if isinstance(a, URIRef)}, spans)
+                                                for agents, spans in ties])
 
 
 def _inside(span: Span, spans: list[Span]) -> bool:

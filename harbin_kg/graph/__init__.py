@@ -1,0 +1,1 @@
+"""Building and holding the graph: paths, checks, the build and its outputs, SHACL validation, stores, labels."""

@@ -1,0 +1,1 @@
+"""Beyond the curated data: synthetic ecosystems of any size."""

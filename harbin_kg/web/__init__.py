@@ -1,0 +1,1 @@
+"""What people open: the SPARQL endpoint and its pages, and the offline interactive maps."""
