@@ -37,7 +37,17 @@ def closure(bundled_graph) -> Graph:
     graph = Graph()
     for triple in bundled_graph:
         graph.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    # owlrl installs its own readers of literals (xsd:gYear …) in rdflib and leaves some behind;
+    # they would change how later tests in this worker read literals (pySHACL's verdict on
+    # "20x4"^^xsd:gYear), so rdflib's table is put back as it was.
+    from rdflib.term import _toPythonMapping
+
+    saved = dict(_toPythonMapping)
+    try:
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    finally:
+        _toPythonMapping.clear()
+        _toPythonMapping.update(saved)
     return graph
 
 

@@ -363,7 +363,8 @@ def test_query_page_fills_parameters_and_shares_them(server):
             page.fill("#query", "SELECT ?l { <org/harbin-vocational-technical-college> skos:altLabel ?l }")
             assert page.is_hidden("#params") and page.get_attribute("#share", "href").startswith("?query=SELECT")
             page.click("#run")
-            page.wait_for_function("document.querySelectorAll('#results td').length === 1")
+            # (the page's CSP forbids eval, so the wait is playwright's own, not wait_for_function)
+            playwright.expect(page.locator("#results td")).to_have_count(1)
             assert page.inner_text("#results td") == "哈职院 @zh"
         finally:
             browser.close()

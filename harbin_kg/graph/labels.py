@@ -45,10 +45,12 @@ def labels(graph: Graph, node) -> dict[str, str]:
     """All preferred labels of ``node`` by language tag (``{"zh": …, "en": …}``)."""
     found: dict[str, str] = {}
     for prop in _LABEL_PROPERTIES:
-        for value in graph.objects(node, prop):
-            if isinstance(value, Literal):
-                lang = (value.language or "").split("-")[0]
-                found.setdefault(lang, str(value))
+        # Sorted: a graph that (wrongly) gives two labels in one language names the node the
+        # same way in every run and every engine, not by the order of a hash set.
+        for value in sorted(str(v) + "\x00" + (v.language or "") for v in graph.objects(node, prop)
+                            if isinstance(v, Literal)):
+            text, lang = value.split("\x00")
+            found.setdefault(lang.split("-")[0], text)
     return found
 
 

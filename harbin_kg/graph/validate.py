@@ -239,10 +239,11 @@ def _store_labels(store, nodes) -> dict:
              ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"))
     for node in iris:
         by_lang: dict[str, str] = {}
-        for prop in props:
-            for quad in store.quads_for_pattern(node, prop, None):
-                if isinstance(quad.object, ox.Literal):
-                    by_lang.setdefault((quad.object.language or "").split("-")[0], quad.object.value)
+        for prop in props:  # sorted, as labels.labels() takes them
+            found_here = sorted((q.object.value, q.object.language or "") for q in store.quads_for_pattern(node, prop, None)
+                                if isinstance(q.object, ox.Literal))
+            for text, lang in found_here:
+                by_lang.setdefault(lang.split("-")[0], text)
         for choice in ("zh", "zh", "en", ""):
             if choice in by_lang:
                 found[node] = by_lang[choice]

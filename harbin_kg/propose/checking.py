@@ -66,7 +66,7 @@ def check_draft(draft_text: str, slug: str, *, text: str | None = None, source_t
         graph = build_graph(scratch_paths)
         report = validate_graph(graph, paths=scratch_paths)
     mine = _draft_nodes(draft_text, str(ID)) | (_draft_nodes(source_text, str(ID)) if source_text else set())
-    mine.add(PROPOSED)  # nested shapes report the status concept itself as the focus
+    mine.add(PROPOSED)  # a result whose focus is the status concept itself is the draft's too
 
     def in_draft(result) -> bool:
         return any(result.focus == n or result.focus.startswith(n + "/") for n in mine)
