@@ -3,11 +3,13 @@
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, DefinedNamespace
 
-__all__ = ["BASE", "ID", "HV", "SCHEME", "OA", "QB", "SCHEMA", "ELI", "SDMX_DIM", "SDMX_MEASURE",
+__all__ = ["BASE", "ID", "GRAPH_IRI", "HV", "SCHEME", "OA", "QB", "SCHEMA", "ELI", "SDMX_DIM", "SDMX_MEASURE",
            "SHAPES", "PREFIXES", "scheme", "bind_prefixes"]
 
 BASE = "https://w3id.org/hrbvet/"
 ID = Namespace(BASE + "id/")
+#: The built graph itself: its data version, provenance and sources hang off this IRI.
+GRAPH_IRI = ID["graph/harbin-kg"]
 SCHEME = Namespace(BASE + "scheme/")
 SHAPES = Namespace(BASE + "shapes#")
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -60,8 +60,8 @@ import pyoxigraph as ox
 from ..errors import HarbinKGError
 from ..namespaces import HV, PREFIXES
 from .network_rows import (GRAPH_IRI, RELATION_KINDS, ParticipationRows, citations_of, data_version, gc_paused,
-                           in_harbin, node_info, open_store, participation_rows, quotes_of, rows, select,
-                           subclass_closure, values)
+                           in_harbin, node_info, open_store, participation_rows, quotes_of, select,
+                           subclass_closure)
 
 __all__ = [
     "RELATION_KINDS", "HIERARCHY_KINDS", "DOCUMENT_KINDS", "STATUSES", "STATED", "Projection",
@@ -236,9 +236,6 @@ def get_projection(name: str | Projection) -> Projection:
 
 # --------------------------------------------------------------------------- reading (harbin_kg.network_rows)
 
-# The names other modules and tests used when reading lived here.
-_select, _rows, _values, _quotes, _node_info = select, rows, values, quotes_of, node_info
-_subclass_closure, _in_harbin = subclass_closure, in_harbin
 
 
 def relator_years(source) -> dict[str, int]:

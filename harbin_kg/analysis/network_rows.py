@@ -29,13 +29,12 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..graph.labels import local_name
-from ..namespaces import HV, ID, PREFIXES
+from ..namespaces import GRAPH_IRI, HV, PREFIXES
 from .reading import open_store, rows, select, values
 
 __all__ = ["GRAPH_IRI", "RELATION_KINDS", "ParticipationRows", "open_store", "data_version", "participation_rows",
            "relator_info", "node_info", "quotes_of", "citations_of", "in_harbin", "subclass_closure", "gc_paused"]
 
-GRAPH_IRI = str(ID) + "graph/harbin-kg"
 STATUS_NS = PREFIXES["status"]
 
 #: Relator kinds of the two-mode/partnership projections → the class that marks them

@@ -27,7 +27,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from .. import __version__
 from ..errors import DataError, QueryError
-from ..namespaces import HV, ID, bind_prefixes
+from ..namespaces import GRAPH_IRI, HV, ID, bind_prefixes
 from ..sources.citations import expand_citations, key_phrases, refuse_quotes, split_cites
 from ..sources.quotes import Source, expand_quotes, line_of, skolemize
 from .checks import (check_aliases, check_entities, check_iris, check_terms, check_verbatim, declared_terms, rel,
@@ -38,7 +38,6 @@ from .store import construct, load_rdflib, store_from_graph, to_rdflib_term
 
 __all__ = ["build_graph", "GRAPH_IRI"]
 
-GRAPH_IRI = ID["graph/harbin-kg"]
 
 
 

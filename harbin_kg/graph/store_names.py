@@ -63,11 +63,11 @@ def store_labels(store, iris) -> dict[str, dict[str, str]]:
     for iri in iris:
         node = ox.NamedNode(str(iri))
         labels: dict[str, str] = {}
-        for prop in props:
-            for quad in store.quads_for_pattern(node, prop, None):
-                value = quad.object
-                if isinstance(value, ox.Literal):
-                    labels.setdefault((value.language or "").split("-")[0], value.value)
+        for prop in props:  # sorted, as labels.labels() takes them
+            for text, lang in sorted((q.object.value, q.object.language or "")
+                                     for q in store.quads_for_pattern(node, prop, None)
+                                     if isinstance(q.object, ox.Literal)):
+                labels.setdefault(lang.split("-")[0], text)
         if labels:
             found[str(iri)] = labels
     return found

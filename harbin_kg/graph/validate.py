@@ -232,19 +232,14 @@ def _store_labels(store, nodes) -> dict:
     import pyoxigraph as ox
 
     from .labels import local_name
+    from .store_names import store_labels
 
     found: dict = {}
     iris = [n for n in nodes if isinstance(n, ox.NamedNode)]
-    props = (ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
-             ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"))
+    named = store_labels(store, [n.value for n in iris])
     for node in iris:
-        by_lang: dict[str, str] = {}
-        for prop in props:  # sorted, as labels.labels() takes them
-            found_here = sorted((q.object.value, q.object.language or "") for q in store.quads_for_pattern(node, prop, None)
-                                if isinstance(q.object, ox.Literal))
-            for text, lang in found_here:
-                by_lang.setdefault(lang.split("-")[0], text)
-        for choice in ("zh", "zh", "en", ""):
+        by_lang = named.get(node.value, {})
+        for choice in ("zh", "en", ""):
             if choice in by_lang:
                 found[node] = by_lang[choice]
                 break
