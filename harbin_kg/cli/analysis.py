@@ -180,17 +180,26 @@ def centrality(graph, measure, projection, top, fmt, entity, by_year, window, in
         order = order[:top]
     prov = _provenance(G, scores.parameters)
     if save_rdf:
-        from ..analysis.analysis_rdf import analysis_graph, write_analysis
-        from ..analysis.centrality import communities
-
-        shape = PROJECTIONS[projection].shape
-        com = communities(G, seed=seed, backend=backend) if shape in ("one-mode", "two-mode") else None
-        write_analysis(save_rdf, analysis_graph(G, scores, communities=com))
-        echo_err(f"wrote {save_rdf}: {len(scores.values)} measures × {G.number_of_nodes()} nodes")
+        _save_analysis(save_rdf, G, scores, projection, seed, backend)
     node = G.nodes
     rows = [[ranks[v], node[v].get("label_zh", v), node[v].get("label_en", v), node[v].get("kind", ""),
              values[v], scores.values["degree"][v], scores.values["weighted_degree"][v],
              "yes" if node[v].get("placeholder") else "", v] for v in order]
+    _echo_ranking(G, measure, values, prov, rows, fmt)
+
+
+def _save_analysis(path, G, scores, projection, seed, backend) -> None:
+    """Every measure (and the communities of a one- or two-mode network) as an analysis graph."""
+    from ..analysis.analysis_rdf import analysis_graph, write_analysis
+    from ..analysis.centrality import communities
+
+    shape = PROJECTIONS[projection].shape
+    com = communities(G, seed=seed, backend=backend) if shape in ("one-mode", "two-mode") else None
+    write_analysis(path, analysis_graph(G, scores, communities=com))
+    echo_err(f"wrote {path}: {len(scores.values)} measures × {G.number_of_nodes()} nodes")
+
+
+def _echo_ranking(G, measure, values, prov, rows, fmt) -> None:
     headers = ["rank", "名称", "name", "kind", measure, "degree", "weighted_degree", "placeholder", "iri"]
     if fmt == "json":
         click.echo(json.dumps({**prov, "measure": measure, "title_zh": MEASURES[measure].title_zh,

@@ -156,7 +156,11 @@ def stats(graph, fmt, show_coverage, data_dir, exclusions, show_all):
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
+    _echo_stats(result, cover)
 
+
+def _echo_stats(result, cover) -> None:
+    """``stats`` as bilingual tables: entities, facts, statuses, sources by type and by year, totals."""
     def rows(items):
         return [[c.label_zh, c.label_en, c.count] for c in items]
 

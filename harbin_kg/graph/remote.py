@@ -314,20 +314,7 @@ def publish(graph, store_url: str, *, query_url: str | None = None, update_url: 
     say = progress or (lambda message: None)
     if not (isinstance(timeout, (int, float)) and 0 < timeout <= 3600):
         raise RemoteError(f"--timeout must be between 0 and 3600 seconds, not {timeout!r}.")
-    store = check_url(store_url, "--store")
-    query = check_url(query_url, "--query-url") if query_url else _derive(store, "query")
-    _same_origin(store, query, "--query-url")
-    update = None
-    if update_url is not False:
-        try:
-            update = check_url(update_url, "--update-url") if isinstance(update_url, str) and update_url \
-                else _derive(store, "update")
-        except RemoteError:
-            if update_url:
-                raise
-            update = None
-        if update is not None:
-            _same_origin(store, update, "--update-url")
+    store, query, update = _addresses(store_url, query_url, update_url)
     parts = split_layers(graph, layers)
     token = secrets.token_hex(6)
     staging = {name: f"{GRAPH_BASE}staging/{token}/{name}" for name in parts}
@@ -348,10 +335,8 @@ def publish(graph, store_url: str, *, query_url: str | None = None, update_url: 
             _verify(query, staging[name], expected, timeout, f"staging graph of layer {name!r}")
         if update is not None:
             say("publish: swapping the staging graphs in (one transaction)")
-            operations = " ;\n".join(f"MOVE SILENT GRAPH <{staging[n]}> TO GRAPH <{graph_iri(n)}>" for n in parts)
             try:
-                _request(update, "POST", body=operations.encode("utf-8"), timeout=timeout,
-                         headers={"Content-Type": "application/sparql-update"}, purpose="Swapping the layers in")
+                _swap(update, staging, timeout)
             except RemoteError as error:
                 swap_lost = getattr(error, "status", None) is None
                 raise
@@ -375,6 +360,36 @@ def publish(graph, store_url: str, *, query_url: str | None = None, update_url: 
             except RemoteError:
                 pass  # best effort: a staging graph never shadows the live ones
     return report
+
+
+def _addresses(store_url: str, query_url: str | None,
+               update_url: str | bool | None) -> tuple[_Url, _Url, _Url | None]:
+    """The checked store, query and update addresses (update None: per-graph PUT instead of MOVE).
+
+    All three must share one origin, so a publish never sends the graph to one host and the
+    count checks to another.
+    """
+    store = check_url(store_url, "--store")
+    query = check_url(query_url, "--query-url") if query_url else _derive(store, "query")
+    _same_origin(store, query, "--query-url")
+    if update_url is False:
+        return store, query, None
+    try:
+        update = check_url(update_url, "--update-url") if isinstance(update_url, str) and update_url \
+            else _derive(store, "update")
+    except RemoteError:
+        if update_url:
+            raise
+        return store, query, None
+    _same_origin(store, update, "--update-url")
+    return store, query, update
+
+
+def _swap(update: _Url, staging: dict[str, str], timeout: float) -> None:
+    """Move every staging graph onto its live layer in one SPARQL Update request (one transaction)."""
+    operations = " ;\n".join(f"MOVE SILENT GRAPH <{staging[n]}> TO GRAPH <{graph_iri(n)}>" for n in staging)
+    _request(update, "POST", body=operations.encode("utf-8"), timeout=timeout,
+             headers={"Content-Type": "application/sparql-update"}, purpose="Swapping the layers in")
 
 
 def _sample(body: bytes, size: int = 200) -> list[str]:

@@ -61,6 +61,13 @@ def _spans(graph: Graph, node, text_iri: URIRef) -> list[Span]:
 
 def answer_key(graph: Graph, text_iri: URIRef, text: str, lexicon: Lexicon) -> AnswerKey:
     """The curated facts of one source text, as spans the proposals are checked against."""
+    entities = _key_entities(graph, text_iri, text, lexicon)
+    ties = _key_ties(graph, text_iri, entities)
+    return AnswerKey(entities, _key_figures(graph, text_iri), _key_dates(graph, text_iri, text),
+                     [({a for a in agents if isinstance(a, URIRef)}, spans) for agents, spans in ties])
+
+
+def _key_entities(graph: Graph, text_iri: URIRef, text: str, lexicon: Lexicon) -> dict:
     entities = {}
     folded = fold_key(text)
     names: dict[URIRef, set[str]] = {}
@@ -77,6 +84,10 @@ def answer_key(graph: Graph, text_iri: URIRef, text: str, lexicon: Lexicon) -> A
         if (spans and kinds[iri] in ("organisation", "place", "document")
                 and any(name in folded for name in names[iri])):
             entities[iri] = spans
+    return entities
+
+
+def _key_figures(graph: Graph, text_iri: URIRef) -> list:
     figures = []
     for cls, props in ((HV.StatObservation, (SDMX_MEASURE.obsValue,)), (HV.Target, (HV.targetValue,)),
                        (HV.ValueChange, (HV.fromValue, HV.toValue))):
@@ -86,6 +97,10 @@ def answer_key(graph: Graph, text_iri: URIRef, text: str, lexicon: Lexicon) -> A
                 for value in graph.objects(fact, prop):
                     if spans:
                         figures.append((Decimal(str(value)), spans))
+    return figures
+
+
+def _key_dates(graph: Graph, text_iri: URIRef, text: str) -> list[tuple[int, Span]]:
     dates: list[tuple[int, Span]] = []
 
     def add_date(year, date_text: str, spans: list[Span]) -> None:
@@ -110,6 +125,10 @@ def answer_key(graph: Graph, text_iri: URIRef, text: str, lexicon: Lexicon) -> A
             add_date(year, f"{str(year)[:4]}年", _spans(graph, instant, text_iri))
             for fact in graph.subjects(None, instant):
                 add_date(year, f"{str(year)[:4]}年", _spans(graph, fact, text_iri))
+    return dates
+
+
+def _key_ties(graph: Graph, text_iri: URIRef, entities: dict) -> list[tuple[set, list[Span]]]:
     ties = []
     relators: dict[Node, set] = {}
     for participation in graph.subjects(RDF.type, HV.Participation):
@@ -129,8 +148,7 @@ def answer_key(graph: Graph, text_iri: URIRef, text: str, lexicon: Lexicon) -> A
             spans += _spans(graph, participation, text_iri)
         if spans:
             ties.append((agents, spans))
-    return AnswerKey(entities, figures, dates, [({a for a in agents if isinstance(a, URIRef)}, spans)
-                                                for agents, spans in ties])
+    return ties
 
 
 def _inside(span: Span, spans: list[Span]) -> bool:

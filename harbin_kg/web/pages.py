@@ -23,11 +23,12 @@ from typing import Callable
 import pyoxigraph as ox
 
 from ..graph.labels import curie
-from ..namespaces import ID, PREFIXES
+from ..namespaces import ID as _ID_NAMESPACE
+from ..namespaces import PREFIXES
 
 __all__ = ["ID", "Site", "entity_iri", "write_site"]
 
-ID = str(ID)
+ID: str = str(_ID_NAMESPACE)
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
 _EVIDENCE = PREFIXES["hv"] + "evidence"
@@ -88,20 +89,29 @@ class Site:
     def quotes(self, iri: str) -> list[dict]:
         """Source quotes of the entity and of the facts that point at it (hv:evidence)."""
         node = ox.NamedNode(iri)
-        holders = [node] + [q.subject for q in self.store.quads_for_pattern(None, None, node)
-                            if not isinstance(q.subject, ox.Literal)]
-        seen, out = set(), []
+        # Quoted triples have no .value and hold no evidence: only IRIs and blank nodes are looked at.
+        holders: list[ox.NamedNode | ox.BlankNode] = [node]
+        holders += [
+            q.subject for q in self.store.quads_for_pattern(None, None, node)
+            if isinstance(q.subject, (ox.NamedNode, ox.BlankNode))]
+        seen: set[str] = set()
+        out: list[dict] = []
         for holder in holders:
             for ev in self.store.quads_for_pattern(holder, ox.NamedNode(_EVIDENCE), None):
                 quote = ev.object
+                if not isinstance(quote, (ox.NamedNode, ox.BlankNode)):
+                    continue
                 if quote.value in seen or self._is_citation(quote):
                     continue
                 seen.add(quote.value)
                 entry = {"iri": quote.value, "fact": holder.value, "exact": "", "prefix": "", "suffix": ""}
                 for sel in self.store.quads_for_pattern(quote, ox.NamedNode(_OA + "hasSelector"), None):
+                    if not isinstance(sel.object, (ox.NamedNode, ox.BlankNode)):
+                        continue
                     for key in ("exact", "prefix", "suffix"):
                         for lit in self.store.quads_for_pattern(sel.object, ox.NamedNode(_OA + key), None):
-                            entry[key] = lit.object.value
+                            if isinstance(lit.object, ox.Literal):
+                                entry[key] = lit.object.value
                 out.append(entry)
         return out
 
@@ -132,7 +142,8 @@ class Site:
                "application/ld+json": ox.RdfFormat.JSON_LD}[media_type]
         from .server_workers import turtle_options
 
-        return ox.serialize(triples, format=fmt, **(turtle_options(triples) if fmt == ox.RdfFormat.TURTLE else {}))
+        data = ox.serialize(triples, format=fmt, **(turtle_options(triples) if fmt == ox.RdfFormat.TURTLE else {}))
+        return data or b""  # no output file given, so pyoxigraph returns the bytes
 
     # ------------------------------------------------------------------------------ links
 

@@ -35,6 +35,7 @@ import threading
 import time
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 from pathlib import Path
 
 __all__ = ["WorkerPool", "Job", "Answer", "Overloaded", "WorkerTimeout", "WorkerDied", "Cancelled", "Preempted",
@@ -81,8 +82,8 @@ class Preempted(Exception):
 @dataclass(frozen=True)
 class Job:
     text: str
-    select_type: str | None  # media type for SELECT/ASK results (None: not acceptable)
-    graph_type: str | None   # media type for CONSTRUCT/DESCRIBE results
+    select_type: str  # media type for SELECT/ASK results (the server negotiates it before a job is made)
+    graph_type: str   # media type for CONSTRUCT/DESCRIBE results
     default_graphs: tuple[str, ...] = ()  # default-graph-uri values (graph names, never fetched)
     named_graphs: tuple[str, ...] = ()
 
@@ -190,7 +191,7 @@ def answer(store, job: Job, max_rows: int) -> Answer:
     body = ox.serialize(triples, format=_RDF_FORMATS()[job.graph_type], **(
         turtle_options(triples) if job.graph_type == "text/turtle" else
         {"prefixes": used_prefixes(triples)} if job.graph_type == "application/rdf+xml" else {}))
-    return Answer(200, _with_charset(job.graph_type), body, truncated, len(triples))
+    return Answer(200, _with_charset(job.graph_type), body or b"", truncated, len(triples))
 
 
 def used_prefixes(triples) -> dict[str, str]:
@@ -278,7 +279,7 @@ def _solutions(variables, rows, media_type, truncated, max_rows) -> bytes:
     kind = SELECT_FORMATS[media_type]
     if kind == "json":
         bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
-        out = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+        out: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": bindings}}
         if truncated:
             out["truncated"] = True
             out["note"] = _TRUNCATION_NOTE.format(n=max_rows)
@@ -448,7 +449,8 @@ class WorkerPool:
         with self._cond:
             if self._idle and not self._waiters:
                 return self._idle.pop()
-            entry = [-priority, next(self._arrivals), None]  # [2]: the worker handed over, or "gone"
+            entry: list[Any] = [-priority, next(self._arrivals), None]  # [2]: the worker handed over, or "gone"
+            error: type[Exception]
             heapq.heappush(self._waiters, entry)
             while True:
                 self._cond.wait(_POLL)
@@ -512,7 +514,7 @@ class WorkerPool:
                 self.running -= 1
                 if long_slot:
                     self.long_running -= 1
-            if long_slot:
+            if long_slot and self._long is not None:
                 self._long.release()
             if meter is not None:
                 meter["seconds"] = time.monotonic() - started
