@@ -198,21 +198,18 @@ def _local(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1] if iri else ""
 
 
-def _facts(items) -> list[tuple[str, list[str]]]:
-    """Normalise ``via``/``facts`` entries (IRI strings, dicts or tuples) to (name, quotes)."""
-    out = []
-    for item in items or ():
-        if isinstance(item, Mapping):
-            name = (item.get("label_zh") or item.get("label") or item.get("label_en")
-                    or _local(item.get("iri") or item.get("fact") or ""))
-            quotes = item.get("quotes") or item.get("quote") or ()
-            quotes = [quotes] if isinstance(quotes, str) else list(quotes)
-        elif isinstance(item, (tuple, list)):
-            name, quotes = _local(item[0]), [q for q in item[1:] if isinstance(q, str)]
-        else:
-            name, quotes = _local(item), []
-        out.append((str(name), [str(q) for q in quotes if q]))
-    return out
+def _fact(item) -> tuple[str, list[str]]:
+    """A ``via``/``facts`` entry (an IRI string, a dict or a tuple) as (name, quotes)."""
+    if isinstance(item, Mapping):
+        name = (item.get("label_zh") or item.get("label") or item.get("label_en")
+                or _local(item.get("iri") or item.get("fact") or ""))
+        quotes = item.get("quotes") or item.get("quote") or ()
+        quotes = [quotes] if isinstance(quotes, str) else list(quotes)
+    elif isinstance(item, (tuple, list)):
+        name, quotes = _local(item[0]), [q for q in item[1:] if isinstance(q, str)]
+    else:
+        name, quotes = _local(item), []
+    return str(name), [str(q) for q in quotes if q]
 
 
 RELATIONS = {  # relation codes of harbin_kg.analysis.network → (zh, en)
@@ -404,6 +401,29 @@ class _Canvas:
         self.node_year = {i: _year_of(G.nodes[n]) for i, n in enumerate(order)}
         self.raw_edges = _sorted_edges(G, self.index)
         self.fact_records: dict[str, list[int]] = {}
+        # A relator's record is one object shared by all its ties (hundreds, among the hubs a
+        # --top map keeps): its name and quotes are read, and its quotes added, once per object.
+        # The object is kept beside its result, so that its id cannot be reused while the page is made.
+        self._facts: dict[int, tuple] = {}
+        self._quote_ids: dict[tuple, tuple] = {}
+
+    def facts_of(self, items) -> list[tuple[str, list[str]]]:
+        """``via``/``facts`` entries as (name, quotes), each object normalised once."""
+        out = []
+        for item in items or ():
+            found = self._facts.get(id(item))
+            if found is None or found[0] is not item:
+                found = self._facts[id(item)] = (item, _fact(item))
+            out.append(found[1])
+        return out
+
+    def quote_ids(self, item, quotes: list[str], status) -> list[int]:
+        """The evidence ids of an entry's ``quotes`` (from :meth:`facts_of`) under a link's ``status``."""
+        key = (id(item), str(status) if status else None)
+        found = self._quote_ids.get(key)
+        if found is None or found[0] is not item:
+            found = self._quote_ids[key] = (item, [self.table.add_quote(q, status) for q in quotes])
+        return found[1]
 
 
 def _sorted_edges(G: nx.Graph, index: Mapping) -> list[tuple[int, int, Mapping]]:
@@ -431,14 +451,15 @@ def _edges_out(c: _Canvas) -> tuple[list[dict], dict[str, list]]:
         rel_zh, rel_en = _relation(data)
         code = _relation_code(data)
         relation_counts.setdefault(code, [rel_zh, rel_en, 0])[2] += 1
-        facts = _facts(data.get("facts")) if data.get("facts") else _facts(data.get("via"))
+        items = data.get("facts") or data.get("via") or ()
+        facts = c.facts_of(items)
         w = float(data.get("weight", 1) or 1)
         fact_iris = fact_iris_of_edge(c.order[a], c.order[b], data, c.G) if c.details else []
         status = _edge_status(data, fact_iris, c.statuses, c.G.nodes[c.order[a]], c.G.nodes[c.order[b]])
         year = _edge_year(data, c.node_year[a], c.node_year[b])
         edge = {"id": f"e{i}", "from": f"n{a}", "to": f"n{b}",
                 "lz": rel_zh, "le": rel_en, "r": code, "width": round(1 + 4 * w / max_w, 2),
-                "ev": _edge_evidence(c, data, facts, fact_iris, status)}
+                "ev": _edge_evidence(c, data, list(zip(items, facts)), fact_iris, status)}
         lines = _edge_lines(data, facts)
         if lines:
             edge["tx"] = lines
@@ -470,7 +491,7 @@ def _edge_lines(data: Mapping, facts: list[tuple[str, list[str]]]) -> list[str]:
     return lines
 
 
-def _edge_evidence(c: _Canvas, data: Mapping, facts, fact_iris: list[str], status) -> list[int]:
+def _edge_evidence(c: _Canvas, data: Mapping, facts: list[tuple], fact_iris: list[str], status) -> list[int]:
     """The evidence ids of a link: its facts' records from the store, else the quotes it carries."""
     ev: list[int] = []
     for f in fact_iris:
@@ -481,8 +502,10 @@ def _edge_evidence(c: _Canvas, data: Mapping, facts, fact_iris: list[str], statu
                                  for r in c.evidence_of.get(f, ())]
         ev += c.fact_records[f]
     if not ev:  # no store details: the quotes the graph carries, without offsets
-        quotes = [q for _, qs in facts for q in qs] + [str(q) for q in data.get("quotes") or ()]
-        ev = [c.table.add_quote(q, status) for q in dict.fromkeys(quotes) if q]
+        # (in the order they come, so that new records get their ids as they always did)
+        for item, (_, quotes) in facts:
+            ev += c.quote_ids(item, quotes, status)
+        ev += [c.table.add_quote(q, status) for q in (str(q) for q in data.get("quotes") or ()) if q]
     return sorted(set(ev))
 
 
