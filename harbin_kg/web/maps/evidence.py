@@ -83,7 +83,17 @@ def map_details(source, G: nx.Graph) -> dict:
     facts = set(nodes)
     for u, v, d in G.edges(data=True):
         facts.update(fact_iris_of_edge(u, v, d, G))
+    status, notes, links = _fact_links(store, facts)
+    records: dict[str, dict] = {}
+    for chunk in _values({e for es in links.values() for e in es}):
+        _quote_records(store, chunk, records)
+        _citation_records(store, chunk, records)
+    return {"evidence": _sorted_evidence(links, records), "status": status, "note": notes,
+            **_node_details(store, nodes)}
 
+
+def _fact_links(store, facts: set[str]) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+    """Each fact's assertion status, editorial note (the smallest of several) and evidence IRIs."""
     status: dict[str, str] = {}
     notes: dict[str, str] = {}
     links: dict[str, list[str]] = defaultdict(list)
@@ -97,57 +107,69 @@ def map_details(source, G: nx.Graph) -> dict:
                 status[r["f"]] = r["o"].rsplit("/", 1)[-1]
             elif r["f"] not in notes or r["o"] < notes[r["f"]]:
                 notes[r["f"]] = r["o"]
+    return status, notes, links
 
-    records: dict[str, dict] = {}
-    ev_iris = {e for es in links.values() for e in es}
-    for chunk in _values(ev_iris):
-        q = f"""SELECT ?e ?exact ?start ?end ?src ?srcl ?srcll WHERE {{ VALUES ?e {{ {chunk} }}
-            ?e oa:hasSelector ?ts . ?ts oa:exact ?exact .
-            OPTIONAL {{ ?e oa:hasSelector ?ps . ?ps oa:start ?start ; oa:end ?end }}
-            OPTIONAL {{ ?e oa:hasSource ?src OPTIONAL {{ ?src skos:prefLabel ?srcl BIND(LANG(?srcl) AS ?srcll) }} }} }}"""
-        labels: dict[str, list] = defaultdict(list)
-        for r in _rows(store, q):
-            rec = records.setdefault(r["e"], {"t": "q", "x": r["exact"], "s": _int(r["start"]),
-                                              "e": _int(r["end"]), "src": r["src"] or ""})
-            if r["srcl"]:
-                labels[r["e"]].append((r["srcll"] or "", r["srcl"]))
-        for e, pairs in labels.items():
-            zh, en = _label_pair(sorted(set(pairs)))
-            records[e]["srcz"], records[e]["srce"] = zh, en
-        q = f"""SELECT ?e ?s ?loc ?kp ?url ?title ?outlet ?orig ?issued ?read ?st ?stl ?stll ?rel ?rell ?relll ?reln
-            WHERE {{ VALUES ?e {{ {chunk} }} ?e <{HVNS}source> ?s .
-            OPTIONAL {{ ?e <{HVNS}locator> ?loc }} OPTIONAL {{ ?e <{HVNS}keyPhrase> ?kp }}
-            OPTIONAL {{ ?s schema:url ?url }} OPTIONAL {{ ?s dcterms:title ?title }}
-            OPTIONAL {{ ?s <{HVNS}outlet> ?outlet }} OPTIONAL {{ ?s <{HVNS}originalOutlet> ?orig }}
-            OPTIONAL {{ ?s dcterms:issued ?issued }} OPTIONAL {{ ?s <{HVNS}readOn> ?read }}
-            OPTIONAL {{ ?s <{HVNS}sourceType> ?st OPTIONAL {{ ?st skos:prefLabel ?stl BIND(LANG(?stl) AS ?stll) }} }}
-            OPTIONAL {{ ?s <{HVNS}reliability> ?rel OPTIONAL {{ ?rel skos:notation ?reln }}
-                        OPTIONAL {{ ?rel skos:prefLabel ?rell BIND(LANG(?rell) AS ?relll) }} }} }}"""
-        st_labels: dict[str, list] = defaultdict(list)
-        rel_labels: dict[str, list] = defaultdict(list)
-        for r in _rows(store, q):
-            rec = records.get(r["e"])
-            if rec is None or rec.get("t") != "c":
-                rec = records[r["e"]] = {"t": "c", "src": r["s"]}
-            for key, var in (("loc", "loc"), ("kp", "kp"), ("u", "url"), ("ti", "title"), ("o", "outlet"),
-                             ("oo", "orig"), ("d", "issued"), ("rd", "read")):
-                if r[var] and (key not in rec or r[var] < rec[key]):
-                    rec[key] = r[var]
-            if r["st"]:
-                rec["stk"] = r["st"].rsplit("/", 1)[-1]
-                if r["stl"]:
-                    st_labels[r["e"]].append((r["stll"] or "", r["stl"]))
-            if r["rel"]:
-                rec["rk"] = r["rel"].rsplit("/", 1)[-1]
-                if r["reln"]:
-                    rec["rn"] = _int(r["reln"])
-                if r["rell"]:
-                    rel_labels[r["e"]].append((r["relll"] or "", r["rell"]))
-        for e, pairs in st_labels.items():
-            records[e]["stz"], records[e]["ste"] = _label_pair(sorted(set(pairs)))
-        for e, pairs in rel_labels.items():
-            records[e]["rz"], records[e]["re"] = _label_pair(sorted(set(pairs)))
 
+def _quote_records(store, chunk: str, records: dict[str, dict]) -> None:
+    """The quote records of the evidence IRIs in ``chunk``: text, offsets, source and its labels."""
+    q = f"""SELECT ?e ?exact ?start ?end ?src ?srcl ?srcll WHERE {{ VALUES ?e {{ {chunk} }}
+        ?e oa:hasSelector ?ts . ?ts oa:exact ?exact .
+        OPTIONAL {{ ?e oa:hasSelector ?ps . ?ps oa:start ?start ; oa:end ?end }}
+        OPTIONAL {{ ?e oa:hasSource ?src OPTIONAL {{ ?src skos:prefLabel ?srcl BIND(LANG(?srcl) AS ?srcll) }} }} }}"""
+    labels: dict[str, list] = defaultdict(list)
+    for r in _rows(store, q):
+        records.setdefault(r["e"], {"t": "q", "x": r["exact"], "s": _int(r["start"]),
+                                    "e": _int(r["end"]), "src": r["src"] or ""})
+        if r["srcl"]:
+            labels[r["e"]].append((r["srcll"] or "", r["srcl"]))
+    for e, pairs in labels.items():
+        zh, en = _label_pair(sorted(set(pairs)))
+        records[e]["srcz"], records[e]["srce"] = zh, en
+
+
+_CITATION_FIELDS = (("loc", "loc"), ("kp", "kp"), ("u", "url"), ("ti", "title"), ("o", "outlet"),
+                    ("oo", "orig"), ("d", "issued"), ("rd", "read"))
+
+
+def _citation_records(store, chunk: str, records: dict[str, dict]) -> None:
+    """The citation records of the evidence IRIs in ``chunk`` (a quote record of the same IRI is
+    replaced): the cited page's fields (the smallest of several), source type and reliability."""
+    q = f"""SELECT ?e ?s ?loc ?kp ?url ?title ?outlet ?orig ?issued ?read ?st ?stl ?stll ?rel ?rell ?relll ?reln
+        WHERE {{ VALUES ?e {{ {chunk} }} ?e <{HVNS}source> ?s .
+        OPTIONAL {{ ?e <{HVNS}locator> ?loc }} OPTIONAL {{ ?e <{HVNS}keyPhrase> ?kp }}
+        OPTIONAL {{ ?s schema:url ?url }} OPTIONAL {{ ?s dcterms:title ?title }}
+        OPTIONAL {{ ?s <{HVNS}outlet> ?outlet }} OPTIONAL {{ ?s <{HVNS}originalOutlet> ?orig }}
+        OPTIONAL {{ ?s dcterms:issued ?issued }} OPTIONAL {{ ?s <{HVNS}readOn> ?read }}
+        OPTIONAL {{ ?s <{HVNS}sourceType> ?st OPTIONAL {{ ?st skos:prefLabel ?stl BIND(LANG(?stl) AS ?stll) }} }}
+        OPTIONAL {{ ?s <{HVNS}reliability> ?rel OPTIONAL {{ ?rel skos:notation ?reln }}
+                    OPTIONAL {{ ?rel skos:prefLabel ?rell BIND(LANG(?rell) AS ?relll) }} }} }}"""
+    st_labels: dict[str, list] = defaultdict(list)
+    rel_labels: dict[str, list] = defaultdict(list)
+    for r in _rows(store, q):
+        rec = records.get(r["e"])
+        if rec is None or rec.get("t") != "c":
+            rec = records[r["e"]] = {"t": "c", "src": r["s"]}
+        for key, var in _CITATION_FIELDS:
+            if r[var] and (key not in rec or r[var] < rec[key]):
+                rec[key] = r[var]
+        if r["st"]:
+            rec["stk"] = r["st"].rsplit("/", 1)[-1]
+            if r["stl"]:
+                st_labels[r["e"]].append((r["stll"] or "", r["stl"]))
+        if r["rel"]:
+            rec["rk"] = r["rel"].rsplit("/", 1)[-1]
+            if r["reln"]:
+                rec["rn"] = _int(r["reln"])
+            if r["rell"]:
+                rel_labels[r["e"]].append((r["relll"] or "", r["rell"]))
+    for e, pairs in st_labels.items():
+        records[e]["stz"], records[e]["ste"] = _label_pair(sorted(set(pairs)))
+    for e, pairs in rel_labels.items():
+        records[e]["rz"], records[e]["re"] = _label_pair(sorted(set(pairs)))
+
+
+def _sorted_evidence(links: Mapping[str, list[str]], records: Mapping[str, dict]) -> dict[str, list[dict]]:
+    """fact → its records, quotes by offset first, then citations by source and locator."""
     evidence = {}
     for f, es in links.items():
         recs = [records[e] for e in dict.fromkeys(es) if e in records]
@@ -155,7 +177,11 @@ def map_details(source, G: nx.Graph) -> dict:
                                  r.get("x", ""), r.get("src", ""), r.get("loc", ""), r.get("kp", "")))
         if recs:
             evidence[f] = recs
+    return evidence
 
+
+def _node_details(store, nodes: set[str]) -> dict[str, dict]:
+    """Other names (for the search box), administrative level and place of the drawn nodes."""
     aliases: dict[str, list[str]] = defaultdict(list)
     level_rows: dict[str, list] = defaultdict(list)
     place_rows: dict[str, list] = defaultdict(list)
@@ -171,7 +197,6 @@ def map_details(source, G: nx.Graph) -> dict:
             elif r["l"] or r["o"]:
                 place_rows[r["n"]].append((r["ll"] or "", r["l"] or r["o"].rsplit("/", 1)[-1]))
     return {
-        "evidence": evidence, "status": status, "note": notes,
         "aliases": {k: sorted(set(v)) for k, v in aliases.items()},
         "level": {k: _label_pair(sorted(set(v))) for k, v in level_rows.items()},
         "place": {k: _label_pair(sorted(set(v))) for k, v in place_rows.items()},

@@ -198,21 +198,18 @@ def _local(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1] if iri else ""
 
 
-def _facts(items) -> list[tuple[str, list[str]]]:
-    """Normalise ``via``/``facts`` entries (IRI strings, dicts or tuples) to (name, quotes)."""
-    out = []
-    for item in items or ():
-        if isinstance(item, Mapping):
-            name = (item.get("label_zh") or item.get("label") or item.get("label_en")
-                    or _local(item.get("iri") or item.get("fact") or ""))
-            quotes = item.get("quotes") or item.get("quote") or ()
-            quotes = [quotes] if isinstance(quotes, str) else list(quotes)
-        elif isinstance(item, (tuple, list)):
-            name, quotes = _local(item[0]), [q for q in item[1:] if isinstance(q, str)]
-        else:
-            name, quotes = _local(item), []
-        out.append((str(name), [str(q) for q in quotes if q]))
-    return out
+def _fact(item) -> tuple[str, list[str]]:
+    """A ``via``/``facts`` entry (an IRI string, a dict or a tuple) as (name, quotes)."""
+    if isinstance(item, Mapping):
+        name = (item.get("label_zh") or item.get("label") or item.get("label_en")
+                or _local(item.get("iri") or item.get("fact") or ""))
+        quotes = item.get("quotes") or item.get("quote") or ()
+        quotes = [quotes] if isinstance(quotes, str) else list(quotes)
+    elif isinstance(item, (tuple, list)):
+        name, quotes = _local(item[0]), [q for q in item[1:] if isinstance(q, str)]
+    else:
+        name, quotes = _local(item), []
+    return str(name), [str(q) for q in quotes if q]
 
 
 RELATIONS = {  # relation codes of harbin_kg.analysis.network → (zh, en)
@@ -336,11 +333,49 @@ def render_map(
     >>> page.startswith("<!DOCTYPE html>") and "&lt;demo&gt;" in page and "http://" not in page.split("<script>")[0]
     True
     """
+    _check_style(lang, color_by)
+    scores = dict(size_by) if size_by is not None else dict(G.degree())
+    G = _drawable(G, top, scores, max_nodes)
+    order = sorted(G, key=str)
+    c = _Canvas(G, order, details or {}, [float(scores.get(n, 0) or 0) for n in order])
+    group_of, group_legend = _groups(G, order, color_by, communities, seed)
+    edges_out, relation_counts = _edges_out(c)
+    nodes_out = _nodes_out(c, lang=lang, color_by=color_by, group_of=group_of, group_legend=group_legend,
+                           scored=size_by is not None, aliases=aliases)
+    if layout not in (None, "fixed", "physics"):
+        raise HarbinKGError(f'Unknown layout "{layout}"; use fixed or physics.')
+    fixed = layout != "physics"  # precomputed positions at every size: the page opens at once
+    _label_best(nodes_out, c.values)
+    groups = _fold_groups(G, order, c.index, nodes_out, edges_out, fold_min, c.styles)
+    if fixed:
+        _place(order, c.raw_edges, groups, nodes_out, seed)
+    legends = _legends(c, nodes_out, edges_out, relation_counts, lang)
+    data = {"nodes": nodes_out, "edges": edges_out, "options": _options(G.is_directed(), fixed, seed, len(order)),
+            "lang": lang, "fixed": fixed, "ev": c.table.records, "groups": groups,
+            "focus": _focus_id(focus, c.index), "depth": depth or 1, "titles": [title, title_en or title],
+            # Link labels (up to 300 nodes) are given by the page once the view is zoomed in far enough
+            # to read them: at the opening zoom vis-network would measure them only to skip them.
+            "edgeLabels": len(order) <= PHYSICS_LIMIT,
+            # vis-network builds a full options object per edge (0.4 s for 10,000 links): big maps
+            # get their links drawn by the page instead (templates/map.js, "links drawn by the page").
+            # Physics needs every link as a spring, so a live layout keeps them all as vis edges.
+            "drawn": fixed and len(nodes_out) > PHYSICS_LIMIT and len(edges_out) > DRAWN_LINKS_MIN,
+            **{key: [[x["id"], x["key"]] for x in legends[name]]
+               for key, name in (("kinds", "kinds"), ("rels", "relations"), ("srctypes", "source_types"))},
+            "years": legends["years"]}
+    return _page(data, legends, title=title, title_en=title_en, lang=lang, color_by=color_by,
+                 group_legend=group_legend)
+
+
+def _check_style(lang: str, color_by: str) -> None:
     if lang not in ("zh", "en"):
         raise HarbinKGError(f'Unknown language "{lang}"; use zh or en.')
     if color_by not in ("kind", "community"):
         raise HarbinKGError(f'Cannot colour by "{color_by}"; use kind or community.')
-    scores = dict(size_by) if size_by is not None else dict(G.degree())
+
+
+def _drawable(G: nx.Graph, top: int | None, scores: Mapping, max_nodes: int) -> nx.Graph:
+    """``G`` folded to its ``top`` nodes (if asked), refused if still too big for a browser."""
     if top is not None:
         G = reduce_graph(G, top, scores)
     if len(G) > max_nodes:
@@ -348,74 +383,84 @@ def render_map(
             f"The map would draw {len(G):,} nodes; browsers stop being interactive above "
             f"{max_nodes:,}. Draw the most central ones with --top N (for example --top 2000) "
             f"or pick a --layer or --focus.")
-    details = details or {}
-    order = sorted(G, key=str)
-    index = {n: i for i, n in enumerate(order)}
-    styles = kind_style(G.nodes[n].get("kind") for n in order)
-    group_of, group_legend = _groups(G, order, color_by, communities, seed)
-    evidence_table = _EvidenceTable()
-    statuses_of = details.get("status", {})
-    from .evidence import fact_iris_of_edge
+    return G
 
-    values = [float(scores.get(n, 0) or 0) for n in order]
-    top_value = max(values, default=0) or 1.0
-    alias_map = {str(k): list(v) for k, v in (aliases or {}).items()}
-    for k, v in (details.get("aliases") or {}).items():
-        alias_map.setdefault(str(k), []).extend(v)
-    edges_out = []
+
+class _Canvas:
+    """What the parts of one page share: the graph, its node order (a node's id is its position),
+    the store's details, the scores, the evidence table and the per-fact records already added."""
+
+    def __init__(self, G: nx.Graph, order: list, details: Mapping, values: list[float]):
+        self.G, self.order, self.details, self.values = G, order, details, values
+        self.index = {n: i for i, n in enumerate(order)}
+        self.styles = kind_style(G.nodes[n].get("kind") for n in order)
+        self.table = _EvidenceTable()
+        self.statuses = details.get("status", {})
+        self.notes = details.get("note", {})
+        self.evidence_of = details.get("evidence", {})
+        self.node_year = {i: _year_of(G.nodes[n]) for i, n in enumerate(order)}
+        self.raw_edges = _sorted_edges(G, self.index)
+        self.fact_records: dict[str, list[int]] = {}
+        # A relator's record is one object shared by all its ties (hundreds, among the hubs a
+        # --top map keeps): its name and quotes are read, and its quotes added, once per object.
+        # The object is kept beside its result, so that its id cannot be reused while the page is made.
+        self._facts: dict[int, tuple] = {}
+        self._quote_ids: dict[tuple, tuple] = {}
+
+    def facts_of(self, items) -> list[tuple[str, list[str]]]:
+        """``via``/``facts`` entries as (name, quotes), each object normalised once."""
+        out = []
+        for item in items or ():
+            found = self._facts.get(id(item))
+            if found is None or found[0] is not item:
+                found = self._facts[id(item)] = (item, _fact(item))
+            out.append(found[1])
+        return out
+
+    def quote_ids(self, item, quotes: list[str], status) -> list[int]:
+        """The evidence ids of an entry's ``quotes`` (from :meth:`facts_of`) under a link's ``status``."""
+        key = (id(item), str(status) if status else None)
+        found = self._quote_ids.get(key)
+        if found is None or found[0] is not item:
+            found = self._quote_ids[key] = (item, [self.table.add_quote(q, status) for q in quotes])
+        return found[1]
+
+
+def _sorted_edges(G: nx.Graph, index: Mapping) -> list[tuple[int, int, Mapping]]:
+    """(from id, to id, data) of every edge, sorted by ids (and data, for parallel edges)."""
     pairs = ((index[u], index[v], d) for u, v, d in G.edges(data=True))
     if not G.is_directed():  # an undirected edge has no first end: draw it from the smaller id
         pairs = ((min(a, b), max(a, b), d) for a, b, d in pairs)
     # Parallel edges (multigraphs) need their data as a tie-break; other edges do not.
-    pairs = list(pairs)
+    found = list(pairs)
     seen_pairs: dict[tuple, int] = {}
-    for a, b, _ in pairs:
+    for a, b, _ in found:
         seen_pairs[(a, b)] = seen_pairs.get((a, b), 0) + 1
-    raw_edges = sorted(pairs, key=lambda e: (e[0], e[1], _json_block(_edge_key(e[2]))
-                                             if seen_pairs[(e[0], e[1])] > 1 else ""))
-    max_w = max((float(d.get("weight", 1) or 1) for _, _, d in raw_edges), default=1.0)
-    node_year = {i: _year_of(G.nodes[n]) for i, n in enumerate(order)}
+    return sorted(found, key=lambda e: (e[0], e[1], _json_block(_edge_key(e[2]))
+                                        if seen_pairs[(e[0], e[1])] > 1 else ""))
+
+
+def _edges_out(c: _Canvas) -> tuple[list[dict], dict[str, list]]:
+    """The page's links in ``c.raw_edges`` order, and [zh, en, count] per relation code."""
+    from .evidence import fact_iris_of_edge
+
+    max_w = max((float(d.get("weight", 1) or 1) for _, _, d in c.raw_edges), default=1.0)
     relation_counts: dict[str, list] = {}
-    fact_records: dict = {}
-    notes, evidence_of = details.get("note", {}), details.get("evidence", {})
-    for i, (a, b, data) in enumerate(raw_edges):
+    edges_out = []
+    for i, (a, b, data) in enumerate(c.raw_edges):
         rel_zh, rel_en = _relation(data)
         code = _relation_code(data)
         relation_counts.setdefault(code, [rel_zh, rel_en, 0])[2] += 1
-        facts = _facts(data.get("facts")) if data.get("facts") else _facts(data.get("via"))
-        quotes = [q for _, qs in facts for q in qs] + [str(q) for q in data.get("quotes") or ()]
-        # Tooltip lines the page cannot rebuild from the rest of the data; it builds the rest
-        # (relation, quotes) on hover, so 10,000 links do not carry 10,000 tooltip strings.
-        lines = []
-        if data.get("folded"):
-            lines.append(f"汇总 {data['folded']} 条关系 / {data['folded']} relations folded")
-        elif "weight" in data and float(data["weight"] or 0) != 1.0:
-            lines.append(f"权重 weight: {float(data['weight']):.3g}")
-        if data.get("roles"):
-            lines.append("角色 role: " + "、".join(map(str, data["roles"])))
-        if data.get("mechanism_labels"):
-            lines.append("机制 mechanism: " + "、".join(map(str, data["mechanism_labels"])))
-        lines += [f"• {_short(name, 120)}" for name, _ in facts[:6] if name]
-        if len(facts) > 6:
-            lines.append(f"… +{len(facts) - 6}")
+        items = data.get("facts") or data.get("via") or ()
+        facts = c.facts_of(items)
         w = float(data.get("weight", 1) or 1)
-        fact_iris = fact_iris_of_edge(order[a], order[b], data, G) if details else []
-        status = _edge_status(data, fact_iris, statuses_of, G.nodes[order[a]], G.nodes[order[b]])
-        year = _edge_year(data, node_year[a], node_year[b])
-        ev = []
-        for f in fact_iris:
-            # A consortium's fact stands behind every tie among its members: its records are
-            # added once (the same ids, in the same first-use order), not once per tie.
-            if f not in fact_records:
-                fact_records[f] = [evidence_table.add(r, f, statuses_of.get(f), notes.get(f))
-                                   for r in evidence_of.get(f, ())]
-            ev += fact_records[f]
-        if not ev:  # no store details: the quotes the graph carries, without offsets
-            ev = [evidence_table.add({"t": "q", "x": q}, None, status, None)
-                  for q in dict.fromkeys(quotes) if q]
+        fact_iris = fact_iris_of_edge(c.order[a], c.order[b], data, c.G) if c.details else []
+        status = _edge_status(data, fact_iris, c.statuses, c.G.nodes[c.order[a]], c.G.nodes[c.order[b]])
+        year = _edge_year(data, c.node_year[a], c.node_year[b])
         edge = {"id": f"e{i}", "from": f"n{a}", "to": f"n{b}",
                 "lz": rel_zh, "le": rel_en, "r": code, "width": round(1 + 4 * w / max_w, 2),
-                "ev": sorted(set(ev))}
+                "ev": _edge_evidence(c, data, list(zip(items, facts)), fact_iris, status)}
+        lines = _edge_lines(data, facts)
         if lines:
             edge["tx"] = lines
         if status:
@@ -425,129 +470,192 @@ def render_map(
         if year is not None:
             edge["yr"] = year
         edges_out.append(edge)
+    return edges_out, relation_counts
 
+
+def _edge_lines(data: Mapping, facts: list[tuple[str, list[str]]]) -> list[str]:
+    """Tooltip lines the page cannot rebuild from the rest of the data; it builds the rest
+    (relation, quotes) on hover, so 10,000 links do not carry 10,000 tooltip strings."""
+    lines = []
+    if data.get("folded"):
+        lines.append(f"汇总 {data['folded']} 条关系 / {data['folded']} relations folded")
+    elif "weight" in data and float(data["weight"] or 0) != 1.0:
+        lines.append(f"权重 weight: {float(data['weight']):.3g}")
+    if data.get("roles"):
+        lines.append("角色 role: " + "、".join(map(str, data["roles"])))
+    if data.get("mechanism_labels"):
+        lines.append("机制 mechanism: " + "、".join(map(str, data["mechanism_labels"])))
+    lines += [f"• {_short(name, 120)}" for name, _ in facts[:6] if name]
+    if len(facts) > 6:
+        lines.append(f"… +{len(facts) - 6}")
+    return lines
+
+
+def _edge_evidence(c: _Canvas, data: Mapping, facts: list[tuple], fact_iris: list[str], status) -> list[int]:
+    """The evidence ids of a link: its facts' records from the store, else the quotes it carries."""
+    ev: list[int] = []
+    for f in fact_iris:
+        # A consortium's fact stands behind every tie among its members: its records are
+        # added once (the same ids, in the same first-use order), not once per tie.
+        if f not in c.fact_records:
+            c.fact_records[f] = [c.table.add(r, f, c.statuses.get(f), c.notes.get(f))
+                                 for r in c.evidence_of.get(f, ())]
+        ev += c.fact_records[f]
+    if not ev:  # no store details: the quotes the graph carries, without offsets
+        # (in the order they come, so that new records get their ids as they always did)
+        for item, (_, quotes) in facts:
+            ev += c.quote_ids(item, quotes, status)
+        ev += [c.table.add_quote(q, status) for q in (str(q) for q in data.get("quotes") or ()) if q]
+    return sorted(set(ev))
+
+
+def _nodes_out(c: _Canvas, *, lang: str, color_by: str, group_of: Mapping, group_legend: list,
+               scored: bool, aliases: Mapping[str, Iterable[str]] | None) -> list[dict]:
+    """The page's nodes in ``c.order``: names, colour, size, evidence, status, year, level, place."""
+    alias_map = {str(k): list(v) for k, v in (aliases or {}).items()}
+    for k, v in (c.details.get("aliases") or {}).items():
+        alias_map.setdefault(str(k), []).extend(v)
+    top_value = max(c.values, default=0) or 1.0
     nodes_out = []
-    for i, n in enumerate(order):
-        d = G.nodes[n]
+    for i, n in enumerate(c.order):
+        d = c.G.nodes[n]
         kind = _kind_key(d.get("kind"))
-        colour, kind_zh, kind_en = styles[kind]
+        colour = c.styles[kind][0]
         if d.get("others"):
             colour = OTHERS_COLOUR
         elif color_by == "community":
             colour = group_legend[group_of[n]][0]
         iri = str(d.get("iri") or ("" if d.get("others") else n))
-        lz = str(d.get("label_zh") or d.get("label_en") or _local(iri) or n)
-        le = str(d.get("label_en") or d.get("label_zh") or _local(iri) or n)
-        names = sorted({str(x) for x in list(d.get("aliases") or ()) + alias_map.get(iri, [])
-                        + alias_map.get(str(n), [])} - {lz, le})
-        # Tooltip lines the page cannot rebuild from the rest of the data (names, kind, links,
-        # year, status, quotes and IRI it builds on hover, from the fields it has anyway).
-        lines = []
-        if d.get("aggregated"):
-            lines.append("包括 includes: " + "、".join(map(str, d.get("members", [])[:12]))
-                         + (" …" if d["aggregated"] > 12 else ""))
-        if size_by is not None:
-            lines.append(f"得分 score: {values[i]:.3g}")
-        if color_by == "community" and not d.get("others"):
-            lines.append(f"社区 community: {group_of[n] + 1}")
-        for key, name in (("n_parties", "参与方 parties"), ("reported_members", "成员 members")):
-            if d.get(key) not in (None, "", []):
-                lines.append(f"{name}: {d[key]}")
-        if d.get("year") not in (None, "") and node_year[i] is None:  # a year the slider cannot read
-            lines.append(f"年份 year: {d['year']}")
-        for fact in [str(f) for f in d.get("facts") or ()][:4]:
-            lines.append(f"• {_short(fact, 120)}")
-        status = statuses_of.get(iri) or d.get("status") or None
-        ev = [evidence_table.add(r, iri, status, details.get("note", {}).get(iri))
-              for r in details.get("evidence", {}).get(iri, ())]
-        if not ev:
-            ev = [evidence_table.add({"t": "q", "x": str(q)}, None, status, None)
-                  for q in dict.fromkeys(d.get("quotes") or ()) if q]
+        lz, le, names = _node_names(d, iri, n, alias_map)
+        status = c.statuses.get(iri) or d.get("status") or None
         node = {"id": f"n{i}", "label": le if lang == "en" else lz, "lz": lz, "le": le, "al": names,
                 "iri": iri, "k": kind, "color": colour,
-                "value": round(1 + 99 * math.sqrt(max(values[i], 0) / top_value), 2), "ev": ev}
+                "value": round(1 + 99 * math.sqrt(max(c.values[i], 0) / top_value), 2),
+                "ev": _node_evidence(c, d, iri, status)}
+        lines = _node_lines(d, c.values[i] if scored else None, group_of.get(n) if color_by == "community" else None,
+                            c.node_year[i])
         if lines:
             node["tx"] = lines
         if status:
             node["st"] = str(status)
-        if node_year[i] is not None:
-            node["yr"] = node_year[i]
+        if c.node_year[i] is not None:
+            node["yr"] = c.node_year[i]
         elif _is_fact(d, status):
             node["yr"] = UNDATED
         for key, short in (("level", "lv"), ("place", "pl")):
-            if iri in details.get(key, {}):
-                node[short] = list(details[key][iri])
-        if d.get("placeholder"):
-            node["ph"] = True
-            node["shapeProperties"] = {"borderDashes": [4, 3]}
-            node["borderWidth"] = 2
-            node["color"] = {"background": "#ffffff", "border": colour}
-        elif status and status != STATED:
-            node["shapeProperties"] = {"borderDashes": [4, 3]}
-            node["borderWidth"] = 2
+            if iri in c.details.get(key, {}):
+                node[short] = list(c.details[key][iri])
+        _node_border(node, d, colour, status)
         nodes_out.append(node)
+    return nodes_out
 
-    if layout not in (None, "fixed", "physics"):
-        raise HarbinKGError(f'Unknown layout "{layout}"; use fixed or physics.')
-    fixed = layout != "physics"  # precomputed positions at every size: the page opens at once
-    # Link labels (up to 300 nodes) are given by the page once the view is zoomed in far enough
-    # to read them: at the opening zoom vis-network would measure them only to skip them.
-    edge_labels = len(order) <= PHYSICS_LIMIT
-    if len(nodes_out) > LABEL_LIMIT:
-        # Labels by importance: the LABEL_LIMIT best-scored nodes open labelled; the page labels
-        # the others in view once the zoom makes them readable (measuring 5,000 labels costs a second).
-        best = sorted(range(len(nodes_out)), key=lambda j: (-values[j], j))[:LABEL_LIMIT]
-        keep = set(best)
-        for j, node in enumerate(nodes_out):
-            if j not in keep:
-                del node["label"]
-    groups = _fold_groups(G, order, index, nodes_out, edges_out, fold_min, styles)
-    if fixed:
-        _place(order, raw_edges, groups, nodes_out, seed)
-    options = _options(G.is_directed(), fixed, seed, len(order))
 
+def _node_names(d: Mapping, iri: str, n, alias_map: Mapping) -> tuple[str, str, list[str]]:
+    """Chinese and English name of a node, and its other names (for the search box)."""
+    lz = str(d.get("label_zh") or d.get("label_en") or _local(iri) or n)
+    le = str(d.get("label_en") or d.get("label_zh") or _local(iri) or n)
+    names = sorted({str(x) for x in list(d.get("aliases") or ()) + alias_map.get(iri, [])
+                    + alias_map.get(str(n), [])} - {lz, le})
+    return lz, le, names
+
+
+def _node_lines(d: Mapping, score: float | None, community: int | None, year) -> list[str]:
+    """Tooltip lines the page cannot rebuild from the rest of the data (names, kind, links,
+    year, status, quotes and IRI it builds on hover, from the fields it has anyway)."""
+    lines = []
+    if d.get("aggregated"):
+        lines.append("包括 includes: " + "、".join(map(str, d.get("members", [])[:12]))
+                     + (" …" if d["aggregated"] > 12 else ""))
+    if score is not None:
+        lines.append(f"得分 score: {score:.3g}")
+    if community is not None and not d.get("others"):
+        lines.append(f"社区 community: {community + 1}")
+    for key, name in (("n_parties", "参与方 parties"), ("reported_members", "成员 members")):
+        if d.get(key) not in (None, "", []):
+            lines.append(f"{name}: {d[key]}")
+    if d.get("year") not in (None, "") and year is None:  # a year the slider cannot read
+        lines.append(f"年份 year: {d['year']}")
+    for fact in [str(f) for f in d.get("facts") or ()][:4]:
+        lines.append(f"• {_short(fact, 120)}")
+    return lines
+
+
+def _node_evidence(c: _Canvas, d: Mapping, iri: str, status) -> list[int]:
+    """The evidence ids of a node: its records from the store, else the quotes it carries."""
+    ev = [c.table.add(r, iri, status, c.notes.get(iri)) for r in c.evidence_of.get(iri, ())]
+    if not ev:
+        ev = [c.table.add_quote(str(q), status) for q in dict.fromkeys(d.get("quotes") or ()) if q]
+    return ev
+
+
+def _node_border(node: dict, d: Mapping, colour, status) -> None:
+    """A dashed border for a placeholder (white inside) and for what is not stated."""
+    if d.get("placeholder"):
+        node["ph"] = True
+        node["shapeProperties"] = {"borderDashes": [4, 3]}
+        node["borderWidth"] = 2
+        node["color"] = {"background": "#ffffff", "border": colour}
+    elif status and status != STATED:
+        node["shapeProperties"] = {"borderDashes": [4, 3]}
+        node["borderWidth"] = 2
+
+
+def _label_best(nodes_out: list[dict], values: list[float]) -> None:
+    """Labels by importance: the LABEL_LIMIT best-scored nodes open labelled; the page labels
+    the others in view once the zoom makes them readable (measuring 5,000 labels costs a second)."""
+    if len(nodes_out) <= LABEL_LIMIT:
+        return
+    keep = set(sorted(range(len(nodes_out)), key=lambda j: (-values[j], j))[:LABEL_LIMIT])
+    for j, node in enumerate(nodes_out):
+        if j not in keep:
+            del node["label"]
+
+
+def _legends(c: _Canvas, nodes_out: list[dict], edges_out: list[dict], relation_counts: Mapping,
+             lang: str) -> dict[str, list]:
+    """The legend rows: kinds (with counts, in the page language's order), relations, years, source types."""
     counts: dict[str, int] = {}
     for node in nodes_out:
         counts[node["k"]] = counts.get(node["k"], 0) + 1
+    styles = c.styles
     by_name = (lambda item: (styles[item[0]][2].lower(), item[0])) if lang == "en" else (
         lambda item: (styles[item[0]][1], item[0]))
-    kinds = [{"key": k, "colour": styles[k][0], "zh": styles[k][1], "en": styles[k][2], "count": c,
-              "id": f"k{j}"} for j, (k, c) in enumerate(sorted(counts.items(), key=by_name))]
-    relations = [{"id": f"r{j}", "key": code, "zh": zh, "en": en, "count": c}
-                 for j, (code, (zh, en, c)) in enumerate(sorted(relation_counts.items()))]
+    kinds = [{"key": k, "colour": styles[k][0], "zh": styles[k][1], "en": styles[k][2], "count": n,
+              "id": f"k{j}"} for j, (k, n) in enumerate(sorted(counts.items(), key=by_name))]
+    relations = [{"id": f"r{j}", "key": code, "zh": zh, "en": en, "count": n}
+                 for j, (code, (zh, en, n)) in enumerate(sorted(relation_counts.items()))]
     years = sorted({e["yr"] for e in edges_out if e.get("yr", UNDATED) != UNDATED}
                    | {n["yr"] for n in nodes_out if n.get("yr", UNDATED) != UNDATED})
-    source_types = _source_types(evidence_table.records)
-    focus_id = None
-    if focus is not None:
-        if focus not in index:
-            raise HarbinKGError(f"Cannot focus on {focus!r}: it is not in the drawn graph.")
-        focus_id = f"n{index[focus]}"
-    data = {"nodes": nodes_out, "edges": edges_out, "options": options, "lang": lang,
-            "kinds": [[k["id"], k["key"]] for k in kinds], "rels": [[r["id"], r["key"]] for r in relations],
-            "fixed": fixed, "ev": evidence_table.records, "groups": groups, "years": years,
-            "srctypes": [[s["id"], s["key"]] for s in source_types],
-            "focus": focus_id, "depth": depth or 1, "titles": [title, title_en or title],
-            "edgeLabels": edge_labels,
-            # vis-network builds a full options object per edge (0.4 s for 10,000 links): big maps
-            # get their links drawn by the page instead (templates/map.js, "links drawn by the page").
-            # Physics needs every link as a spring, so a live layout keeps them all as vis edges.
-            "drawn": fixed and len(nodes_out) > PHYSICS_LIMIT and len(edges_out) > DRAWN_LINKS_MIN}
+    return {"kinds": kinds, "relations": relations, "years": years,
+            "source_types": _source_types(c.table.records)}
+
+
+def _focus_id(focus, index: Mapping) -> str | None:
+    if focus is None:
+        return None
+    if focus not in index:
+        raise HarbinKGError(f"Cannot focus on {focus!r}: it is not in the drawn graph.")
+    return f"n{index[focus]}"
+
+
+def _page(data: dict, legends: Mapping, *, title: str, title_en: str | None, lang: str, color_by: str,
+          group_legend: list) -> str:
+    """The HTML page: our template, vis-network and the app inlined, the data as one JSON block."""
     assets = _assets()
     csp = ("default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; "
            f"script-src {_sha(assets['vis_js'])} {_sha(assets['app_js'])}; base-uri 'none'; form-action 'none'")
-    page = _environment().get_template("map.html").render(
+    nodes_out, edges_out = data["nodes"], data["edges"]
+    return _environment().get_template("map.html").render(
         title=title if lang == "zh" else (title_en or title), title_zh=title, title_en=title_en or title,
-        lang=lang, version=__version__, csp=Markup(csp), kinds=kinds, color_by=color_by,
-        relations=relations, years=years, source_types=source_types,
+        lang=lang, version=__version__, csp=Markup(csp), kinds=legends["kinds"], color_by=color_by,
+        relations=legends["relations"], years=legends["years"], source_types=legends["source_types"],
         has_inferred=any(e.get("st", STATED) != STATED for e in edges_out)
         or any(n.get("st", STATED) != STATED for n in nodes_out),
         groups=[{"colour": c, "label": lab} for c, lab in group_legend],
-        n_nodes=len(nodes_out), n_edges=len(edges_out), fixed=fixed,
+        n_nodes=len(nodes_out), n_edges=len(edges_out), fixed=data["fixed"],
         data_json=Markup(_json_block(data)), vis_js=Markup(assets["vis_js"]),
         vis_css=Markup(assets["vis_css"]), app_js=Markup(assets["app_js"]),
         app_css=Markup(assets["app_css"]))
-    return page
 
 
 _FACT_KINDS = {"Agreement", "JointInitiative", "PilotProgramme", "Event", "SigningEvent", "Target",
@@ -615,6 +723,7 @@ class _EvidenceTable:
     def __init__(self):
         self.records: list[dict] = []
         self._index: dict = {}
+        self._quotes: dict[tuple, int] = {}
 
     def add(self, record: Mapping, fact, status, note) -> int:
         rec = {k: v for k, v in record.items() if v not in (None, "")}
@@ -633,6 +742,15 @@ class _EvidenceTable:
             self._index[key] = len(self.records)
             self.records.append(rec)
         return self._index[key]
+
+    def add_quote(self, exact: str, status) -> int:
+        """``add({"t": "q", "x": exact}, None, status, None)``, remembered: the hubs of a folded
+        1M-triple map share hundreds of quotes, and each tie would rebuild the same record."""
+        key = (exact, str(status) if status else None)
+        found = self._quotes.get(key)
+        if found is None:
+            found = self._quotes[key] = self.add({"t": "q", "x": exact}, None, status, None)
+        return found
 
 
 def _source_types(records: list[dict]) -> list[dict]:
