@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import NoReturn, cast
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -118,6 +119,16 @@ _PREAMBLE = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
              "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n")
 
 
+def _count(node) -> int:
+    """A count parameter (sh:minCount 2): rdflib Nodes are str, so this is int() of its lexical form."""
+    return int(str(node))
+
+
+def _flag(node) -> bool:
+    """A boolean parameter (sh:uniqueLang true) as rdflib reads it."""
+    return bool(cast(Literal, node).toPython())
+
+
 def _sparql_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
@@ -134,7 +145,7 @@ class _Compiler:
     def name(self, node) -> str:
         return str(node) if isinstance(node, URIRef) else f"_:{node}"
 
-    def refuse(self, shape, what: str):
+    def refuse(self, shape, what: str) -> NoReturn:
         what = re.sub(r"<http://www\.w3\.org/ns/shacl#(\w+)>", r"sh:\1", what)
         what = re.sub(r"<http://www\.w3\.org/2001/XMLSchema#(\w+)>", r"xsd:\1", what)
         raise UnsupportedShapes(
@@ -227,14 +238,14 @@ class _Compiler:
 
     def nested_property(self, shape, path: str, x: str, depth: int) -> list[str]:
         tests = []
-        for n in self.g.objects(shape, SH.minCount):
-            n = int(n)
+        for count in self.g.objects(shape, SH.minCount):
+            n = _count(count)
             if n > 1:
                 self.refuse(shape, f"sh:minCount {n} inside a nested shape")
             if n == 1:
                 tests.append(f"EXISTS {{ {x} {path} ?{self.var()[1:]} }}")
-        for n in self.g.objects(shape, SH.maxCount):
-            n = int(n)
+        for count in self.g.objects(shape, SH.maxCount):
+            n = _count(count)
             a, b = self.var(), self.var()
             if n == 0:
                 tests.append(f"NOT EXISTS {{ {x} {path} {a} }}")
@@ -251,16 +262,16 @@ class _Compiler:
         if (shape, SH.uniqueLang, None) in self.g:
             self.refuse(shape, "sh:uniqueLang inside a nested shape")
         for q in self.g.objects(shape, SH.qualifiedValueShape):
-            if any(bool(v.toPython()) for v in self.g.objects(shape, SH.qualifiedValueShapesDisjoint)):
+            if any(_flag(v) for v in self.g.objects(shape, SH.qualifiedValueShapesDisjoint)):
                 self.refuse(shape, "sh:qualifiedValueShapesDisjoint")
-            for n in self.g.objects(shape, SH.qualifiedMinCount):
-                n, v = int(n), self.var()
+            for count in self.g.objects(shape, SH.qualifiedMinCount):
+                n, v = _count(count), self.var()
                 if n > 1:
                     self.refuse(shape, f"sh:qualifiedMinCount {n} inside a nested shape")
                 if n == 1:
                     tests.append(f"EXISTS {{ {x} {path} {v} . FILTER ({self.conforms(q, v, depth + 1)}) }}")
-            for n in self.g.objects(shape, SH.qualifiedMaxCount):
-                n, a, b = int(n), self.var(), self.var()
+            for count in self.g.objects(shape, SH.qualifiedMaxCount):
+                n, a, b = _count(count), self.var(), self.var()
                 if n == 0:
                     tests.append(f"NOT EXISTS {{ {x} {path} {a} . FILTER ({self.conforms(q, a, depth + 1)}) }}")
                 elif n == 1:
@@ -358,10 +369,10 @@ class _Compiler:
                 self.refuse(shape, f"the target {target} (only sh:SPARQLTarget with sh:select)")
             select = str(self.g.value(target, SH.select))
             head, body, tail = _split_select(select)
-            if self.optimise:
-                body = _anti_join_as_optional(body, head + tail)
             if head is None or tail or "?this" not in head.replace("$this", "?this"):
                 self.refuse(shape, "a SPARQL target that is not a plain SELECT ?this WHERE { … }")
+            if self.optimise:
+                body = _anti_join_as_optional(body, head + tail)
             distinct = "DISTINCT " if re.search(r"\bDISTINCT\b", head, re.I) else ""
             self._target_bodies.setdefault(shape, set()).add(
                 (_canonical(body), self.prefixes(shape, target)))
@@ -432,10 +443,12 @@ class _Compiler:
             checks.append(self._check(shape, "HasValue", value_is_focus=False, query=(
                 f"{head}SELECT ?this WHERE {{ {focus} FILTER (!sameTerm(?this, {self.term(shape, value)})) }}")))
         for constraint in sorted(self.g.objects(shape, SH.sparql), key=self.name):
-            checks.append(self.sparql_check(shape, constraint, prefixes, focus))
+            check = self.sparql_check(shape, constraint, prefixes, focus)
+            if check is not None:
+                checks.append(check)
         return checks
 
-    def sparql_check(self, shape, constraint, prefixes: str, focus: str) -> Check:
+    def sparql_check(self, shape, constraint, prefixes: str, focus: str) -> Check | None:
         if self.deactivated(constraint):
             return None
         extra = set(self.g.predicates(constraint, None)) - {RDF.type, SH.select, SH.prefixes, SH.message,
@@ -479,15 +492,15 @@ class _Compiler:
         def add(component, query):
             checks.append(self._check(shape, component, head + query, path=path_node))
 
-        for n in self.g.objects(shape, SH.minCount):
-            n = int(n)
+        for count in self.g.objects(shape, SH.minCount):
+            n = _count(count)
             if n == 1:
                 add("MinCount", f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?v }} }}")
             elif n > 1:
                 add("MinCount", f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus} "
                                 f"OPTIONAL {{ ?this {p} ?v }} }} GROUP BY ?this }} FILTER (?n < {n}) }}")
-        for n in self.g.objects(shape, SH.maxCount):
-            n = int(n)
+        for count in self.g.objects(shape, SH.maxCount):
+            n = _count(count)
             add("MaxCount", f"SELECT ?this WHERE {{ {focus} ?this {p} ?v }} GROUP BY ?this "
                             f"HAVING (COUNT(DISTINCT ?v) > {n})")
         for value in self.g.objects(shape, SH.hasValue):
@@ -498,7 +511,7 @@ class _Compiler:
                 add(_COMPONENT_NAME[pred], f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {p} ?value . "
                                            f"FILTER (!{test}) }}")
         for flag in self.g.objects(shape, SH.uniqueLang):
-            if bool(flag.toPython()):
+            if _flag(flag):
                 add("UniqueLang", f"SELECT ?this WHERE {{ {{ SELECT DISTINCT ?this ?value WHERE {{ {focus} "
                                   f"?this {p} ?value . FILTER (LANG(?value) != \"\") }} }} }} "
                                   f"GROUP BY ?this (LCASE(LANG(?value))) HAVING (COUNT(?value) > 1)")
@@ -511,15 +524,15 @@ class _Compiler:
             add("Disjoint", f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {p} ?value . "
                             f"?this {self.term(shape, other)} ?value }}")
         for q in self.g.objects(shape, SH.qualifiedValueShape):
-            if any(bool(v.toPython()) for v in self.g.objects(shape, SH.qualifiedValueShapesDisjoint)):
+            if any(_flag(v) for v in self.g.objects(shape, SH.qualifiedValueShapesDisjoint)):
                 self.refuse(shape, "sh:qualifiedValueShapesDisjoint")
             test = self.conforms(q, "?v", 1)
             counted = (f"{{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus} "
                        f"OPTIONAL {{ ?this {p} ?v . FILTER ({test}) }} }} GROUP BY ?this }}")
-            for n in self.g.objects(shape, SH.qualifiedMinCount):
-                add("QualifiedMinCount", f"SELECT ?this WHERE {{ {counted} FILTER (?n < {int(n)}) }}")
-            for n in self.g.objects(shape, SH.qualifiedMaxCount):
-                add("QualifiedMaxCount", f"SELECT ?this WHERE {{ {counted} FILTER (?n > {int(n)}) }}")
+            for count in self.g.objects(shape, SH.qualifiedMinCount):
+                add("QualifiedMinCount", f"SELECT ?this WHERE {{ {counted} FILTER (?n < {_count(count)}) }}")
+            for count in self.g.objects(shape, SH.qualifiedMaxCount):
+                add("QualifiedMaxCount", f"SELECT ?this WHERE {{ {counted} FILTER (?n > {_count(count)}) }}")
         if (shape, SH.sparql, None) in self.g:
             self.refuse(shape, "sh:sparql on a property shape")
         return checks

@@ -23,7 +23,7 @@ from .labels import curie, label
 __all__ = ["Result", "Report", "ENGINES", "validate_graph", "validate_file", "validate_store", "load_shapes"]
 
 log = logging.getLogger(__name__)
-_SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_SEVERITY: dict[object, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
 ENGINES = ("auto", "oxigraph", "pyshacl")
 
@@ -234,10 +234,10 @@ def _finding_rows(findings) -> list[Result]:
         path, shape, component, zh, en = fixed[id(check)]
         if check.templated:
             zh, en = _pick(f.messages, "zh"), _pick(f.messages, "en")
-        focus = f.focus.value if isinstance(f.focus, ox.NamedNode) else _value_text(f.focus, ox, to_rdflib_term)
+        focus = f.focus.value if isinstance(f.focus, ox.NamedNode) else str(to_rdflib_term(f.focus))
         rows.append(Result(severity=check.severity, focus=focus,
                            focus_label="" if isinstance(f.focus, ox.NamedNode) else focus, path=path,
-                           value=_value_text(f.value, ox, to_rdflib_term)[:80], message_zh=zh, message_en=en,
+                           value=_value_text(f.value, ox, to_rdflib_term), message_zh=zh, message_en=en,
                            shape=shape, component=component))
     return rows
 
@@ -248,7 +248,7 @@ def _value_text(value, ox, to_rdflib_term) -> str:
     if isinstance(value, ox.NamedNode):
         return curie(value.value)
     # Literals go through rdflib, whose (normalised) lexical form the reference engine prints.
-    return str(to_rdflib_term(value))
+    return str(to_rdflib_term(value))[:80]
 
 
 def _report_graph(findings, conforms: bool) -> Graph:
@@ -354,7 +354,7 @@ def _results(report: Graph, data: Graph, shapes: Graph | None = None) -> list[Re
             value="" if value is None else (curie(value) if isinstance(value, URIRef) else str(value)[:80]),
             message_zh=_message(report, node, "zh", shapes),
             message_en=_message(report, node, "en", shapes),
-            shape=curie(report.value(node, SH.sourceShape) or ""),
-            component=curie(report.value(node, SH.sourceConstraintComponent) or ""),
+            shape=curie(str(report.value(node, SH.sourceShape) or "")),
+            component=curie(str(report.value(node, SH.sourceConstraintComponent) or "")),
         ))
     return sorted(rows, key=_order)
