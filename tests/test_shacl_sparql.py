@@ -232,3 +232,95 @@ def test_cli_engines_agree_and_exit_codes(runner, tmp_path):
     shapes.write_text(HEAD + UNSUPPORTED["closed"], encoding="utf-8")
     result = runner.invoke(cli, ["validate", str(good), "--shapes", str(shapes), "--engine", "oxigraph"])
     assert result.exit_code == 2 and "sh:closed" in result.stderr
+
+
+# ------------------------------------------------------------------------------------------
+# The faster paths against the slower reference
+# ------------------------------------------------------------------------------------------
+
+def _compiled_with(graph: Graph, optimise: bool, shapes: Graph | None = None, ont: Graph | None = None):
+    from harbin_kg.graph.store import store_from_graph
+    from harbin_kg.graph.validate import _add_graph, validate_store
+
+    shapes = T.shapes() if shapes is None else shapes
+    store = store_from_graph(graph)
+    _add_graph(store, T.vendor() if ont is None else ont)
+    return validate_store(store, shapes, checks=compile_shapes(shapes, optimise=optimise))
+
+
+@pytest.mark.parametrize("update", [None, *(case[0] for case in T.CASES.values())], ids=["valid", *T.CASES.keys()])
+def test_rewritten_queries_give_the_queries_as_written(update):
+    """NOT EXISTS as OPTIONAL/!BOUND, and a constraint that is its own target run once: same rows."""
+    graph = T.data_graph(update)
+    assert _compiled_with(graph, True).results == _compiled_with(graph, False).results
+
+
+def test_the_rewrites_reach_the_project_shapes():
+    written = {c.shape.rsplit("#", 1)[-1]: c.query for c in compile_shapes(T.shapes(), optimise=False)
+               if c.component.endswith("SPARQLConstraintComponent")}
+    rewritten = {c.shape.rsplit("#", 1)[-1]: c.query for c in compile_shapes(T.shapes())
+                 if c.component.endswith("SPARQLConstraintComponent")}
+    assert "FILTER NOT EXISTS" in written["VerbatimTextShape"]
+    assert "FILTER NOT EXISTS" not in rewritten["VerbatimTextShape"]
+    assert "FILTER (!BOUND(?exact))" in rewritten["VerbatimTextShape"]
+    # the constraint is the shape's own SPARQL target: the focus subquery is gone
+    assert "SELECT DISTINCT ?this" in written["VerbatimTextShape"]
+    assert "SELECT DISTINCT ?this" not in rewritten["VerbatimTextShape"]
+    # ?fact ?p ?this would read the whole graph on the OPTIONAL side: left as written
+    assert "FILTER NOT EXISTS" in rewritten["DateTextInQuoteShape"]
+    # a constraint with strings in it never compares equal to a target
+    assert written["ConceptIriShape"] == rewritten["ConceptIriShape"]
+
+
+@pytest.mark.parametrize("body, rewritten", [
+    ("?this ex:t ?v . FILTER NOT EXISTS { ?this ex:e ?x . FILTER (CONTAINS(STR(?x), STR(?v))) }",
+     "?this ex:t ?v . OPTIONAL { ?this ex:e ?x . FILTER (CONTAINS(STR(?x), STR(?v))) } FILTER (!BOUND(?x))\n"),
+    ("?this ex:t ?v FILTER NOT EXISTS { ?this ex:e/(ex:f|ex:g) ?x }",
+     "?this ex:t ?v OPTIONAL { ?this ex:e/(ex:f|ex:g) ?x } FILTER (!BOUND(?x))\n"),
+    # unchanged: two inner patterns, a variable predicate, the fresh variable used elsewhere,
+    # an outer OPTIONAL, an inner subject not bound outside, a string, a nested group
+    ("?this ex:t ?v . FILTER NOT EXISTS { ?f ?p ?this ; ex:e ?x }", None),
+    ("?this ex:t ?v . FILTER NOT EXISTS { ?this ?p ?x }", None),
+    ("?this ex:t ?x . FILTER NOT EXISTS { ?this ex:e ?x }", None),
+    ("?this ex:t ?v . OPTIONAL { ?this ex:u ?w } FILTER NOT EXISTS { ?this ex:e ?x }", None),
+    ("?this ex:t ?v . FILTER NOT EXISTS { ?w ex:e ?x }", None),
+    ("?this ex:t ?v . FILTER NOT EXISTS { ?this ex:e ?x FILTER (?x = \"a\") }", None),
+    ("?this ex:t ?v . FILTER NOT EXISTS { ?this ex:e ?x { ?x ex:f ?y } }", None),
+])
+def test_anti_join_rewrite_only_where_it_is_the_same(body, rewritten):
+    from harbin_kg.graph.shacl_sparql import _anti_join_as_optional
+
+    assert _anti_join_as_optional(body, "?this ?v") == (body if rewritten is None else rewritten)
+
+
+def test_anti_join_rewrite_by_hand():
+    """A SPARQL target and constraint in the rewritten form, with the rows written out by hand."""
+    shapes = _graph(
+        "ex:S a sh:NodeShape ; sh:message 'm {?value}'@en ; sh:target [ a sh:SPARQLTarget ; sh:prefixes ex: ; sh:select "
+        "'SELECT DISTINCT ?this WHERE { ?this ex:text ?t . FILTER NOT EXISTS { ?this ex:quote ?q . FILTER (CONTAINS(STR(?q), STR(?t))) } }' ] ; "
+        "sh:sparql [ a sh:SPARQLConstraint ; sh:prefixes ex: ; sh:select "
+        "'SELECT $this ?value WHERE { $this ex:text ?value . FILTER NOT EXISTS { $this ex:quote ?exact . FILTER (CONTAINS(STR(?exact), STR(?value))) } }' ] . "
+        "ex: sh:declare [ sh:prefix 'ex' ; sh:namespace 'http://example.org/'^^xsd:anyURI ] .")
+    data = _graph("ex:a ex:text 'bc' ; ex:quote 'abcd' . ex:b ex:text 'bc' , 'zz' ; ex:quote 'abcd' , 'xyz' . "
+                  "ex:c ex:text 'q' . ex:d ex:quote 'q' .")
+    reference, compiled = _both(data, shapes, Graph())
+    assert {(r.focus.removeprefix(EX), r.value, r.message_en) for r in compiled.results} == {
+        ("b", "zz", "m zz"), ("c", "q", "m q")}
+    _same(reference, compiled)
+    assert "NOT EXISTS" not in " ".join(c.query for c in compile_shapes(shapes))
+
+
+def test_report_graph_and_labels_on_demand(bundled_graph_path):
+    from rdflib.namespace import RDF, SH
+
+    report = validate_file(bundled_graph_path, engine="oxigraph")
+    assert "graph" not in report.__dict__ and "results" not in report.__dict__   # nothing built yet
+    assert all(r.focus_label == "" for r in report.rows if r.focus.startswith("http"))
+    first = report.labelled(report.rows[:3])
+    assert first == report.results[:3] and all(r.focus_label for r in first)
+    graph = report.graph
+    results = list(graph.objects(None, SH.result))
+    assert len(results) == len(report.rows) == 41
+    assert {str(graph.value(n, SH.focusNode)) for n in results} == {r.focus for r in report.rows}
+    assert all((n, RDF.type, SH.ValidationResult) in graph for n in results)
+    assert [c.toPython() for c in graph.objects(None, SH.conforms)] == [True]

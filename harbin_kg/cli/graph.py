@@ -93,13 +93,15 @@ def validate(graph, shapes, warnings, engine):
     except (HarbinKGError, UnsupportedShapes) as error:
         echo_err(f"Error: could not validate (无法验证): {error}")
         sys.exit(2)
-    shown = [r for r in report.results if warnings or r.severity == "Violation"]
+    # Labels are looked up for the rows printed only (Report.labelled).
+    shown = report.labelled(r for r in report.rows if warnings or r.severity == "Violation")
     if shown:
         rows = [[f"{r.severity}", r.focus_label, r.path, f"{r.message_zh} / {r.message_en}".strip(" /")]
                 for r in shown]
         click.echo(render_table(["severity 级别", "focus 对象", "path 属性", "message 信息"], rows))
     verdict = ("conforms (符合)" if report.conforms else "does not conform (不符合)")
-    echo_err(f"{path}: {verdict}; {len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
+    violations = sum(r.severity == "Violation" for r in report.rows)
+    echo_err(f"{path}: {verdict}; {violations} violation(s), {len(report.rows) - violations} warning(s)")
     sys.exit(0 if report.conforms else 1)
 
 

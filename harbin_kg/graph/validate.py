@@ -9,7 +9,9 @@ the bilingual messages of our shapes, so the CLI can print a table a person can 
 
 import logging
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -21,7 +23,7 @@ from .labels import curie, label
 __all__ = ["Result", "Report", "ENGINES", "validate_graph", "validate_file", "validate_store", "load_shapes"]
 
 log = logging.getLogger(__name__)
-_SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_SEVERITY: dict[object, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
 ENGINES = ("auto", "oxigraph", "pyshacl")
 
@@ -43,22 +45,52 @@ class Result:
 
 @dataclass(frozen=True)
 class Report:
+    """The verdict and its rows, sorted violations first.
+
+    The compiled engine hands over ``rows`` whose ``focus_label`` is still empty and a
+    ``labeller``: labels are looked up on the store only for the rows someone reads
+    (:meth:`labelled`), and the rdflib report graph is built only when ``graph`` is asked for.
+    At a million triples the report has ~48,000 warnings; making a graph of them costs more
+    than the checks that found them.
+    """
+
     conforms: bool
-    results: tuple[Result, ...]
-    graph: Graph = field(repr=False)
+    rows: tuple[Result, ...]
+    make_graph: Callable[[], Graph] = field(repr=False, compare=False)
+    labeller: Callable[[list[str]], dict[str, str]] | None = field(default=None, repr=False, compare=False)
+    _labels: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The SHACL validation report as an rdflib graph (built on first use)."""
+        return self.make_graph()
+
+    @cached_property
+    def results(self) -> tuple[Result, ...]:
+        return self.labelled(self.rows)
 
     @property
     def violations(self) -> tuple[Result, ...]:
-        return tuple(r for r in self.results if r.severity == "Violation")
+        return self.labelled(r for r in self.rows if r.severity == "Violation")
 
     @property
     def warnings(self) -> tuple[Result, ...]:
-        return tuple(r for r in self.results if r.severity != "Violation")
+        return self.labelled(r for r in self.rows if r.severity != "Violation")
+
+    def labelled(self, rows: Iterable[Result]) -> tuple[Result, ...]:
+        """``rows`` with their focus labels, looked up (once per focus node) for these rows only."""
+        rows = tuple(rows)
+        if self.labeller is None:
+            return rows
+        # Rows of an IRI focus arrive with an empty label; a blank node or literal is its own label.
+        wanted = sorted({r.focus for r in rows if not r.focus_label and r.focus} - self._labels.keys())
+        if wanted:
+            self._labels.update(self.labeller(wanted))
+        return tuple(r if r.focus_label else replace(r, focus_label=self._labels.get(r.focus, "")) for r in rows)
 
     def table(self, limit: int | None = None) -> str:
         """A readable bilingual table, violations first."""
-        rows = sorted(self.results, key=_order)
-        shown = rows if limit is None else rows[:limit]
+        shown = self.labelled(self.rows if limit is None else self.rows[:limit])
         lines = []
         for r in shown:
             lines.append(f"[{r.severity} {_SEVERITY_ZH.get(r.severity, '')}] {r.focus_label} <{curie(r.focus)}>"
@@ -67,8 +99,8 @@ class Report:
                 lines.append(f"    {r.message_zh}")
             if r.message_en:
                 lines.append(f"    {r.message_en}")
-        if limit is not None and len(rows) > limit:
-            lines.append(f"… and {len(rows) - limit} more (还有 {len(rows) - limit} 条)")
+        if limit is not None and len(self.rows) > limit:
+            lines.append(f"… and {len(self.rows) - limit} more (还有 {len(self.rows) - limit} 条)")
         return "\n".join(lines)
 
 
@@ -175,48 +207,75 @@ def _add_graph(store, graph: Graph) -> None:
 def validate_store(store, shapes: Graph, *, checks=None, progress=None) -> Report:
     """Validate what a pyoxigraph Store holds with the compiled shapes; the same rows as pySHACL."""
     from .shacl_sparql import compile_shapes, run_checks
-    from .store import to_rdflib_term
 
     checks = compile_shapes(shapes) if checks is None else checks
     findings = run_checks(store, checks, progress=progress)
+    rows = sorted(_finding_rows(findings), key=_order)
+    conforms = not any(r.severity == "Violation" for r in rows)
+    return Report(conforms=conforms, rows=tuple(rows), make_graph=lambda: _report_graph(findings, conforms),
+                  labeller=lambda iris: _store_labels(store, iris))
+
+
+def _finding_rows(findings) -> list[Result]:
+    """One Result per finding, focus label left empty (Report.labelled fills it in on demand)."""
+    import pyoxigraph as ox
+
+    from .store import to_rdflib_term
+
+    fixed: dict[int, tuple[str, str, str, str, str]] = {}  # a check's part of its rows, made once per check
+    rows = []
+    for f in findings:
+        check = f.check
+        if id(check) not in fixed:
+            path = "" if check.path is None else check.path if check.path == "(complex path)" else curie(check.path)
+            shape = check.shape if not check.shape.startswith("_:") else check.shape[2:]
+            fixed[id(check)] = (path, curie(shape), curie(check.component), _pick(check.messages, "zh"),
+                            _pick(check.messages, "en"))
+        path, shape, component, zh, en = fixed[id(check)]
+        if check.templated:
+            zh, en = _pick(f.messages, "zh"), _pick(f.messages, "en")
+        focus = f.focus.value if isinstance(f.focus, ox.NamedNode) else str(to_rdflib_term(f.focus))
+        rows.append(Result(severity=check.severity, focus=focus,
+                           focus_label="" if isinstance(f.focus, ox.NamedNode) else focus, path=path,
+                           value=_value_text(f.value, ox, to_rdflib_term), message_zh=zh, message_en=en,
+                           shape=shape, component=component))
+    return rows
+
+
+def _value_text(value, ox, to_rdflib_term) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, ox.NamedNode):
+        return curie(value.value)
+    # Literals go through rdflib, whose (normalised) lexical form the reference engine prints.
+    return str(to_rdflib_term(value))[:80]
+
+
+def _report_graph(findings, conforms: bool) -> Graph:
+    """The SHACL validation report graph of the compiled engine's findings."""
+    from .store import to_rdflib_term
+
     report = Graph()
     report.bind("sh", SH)
     root = BNode()
     report.add((root, RDF.type, SH.ValidationReport))
-    focus_nodes = {f.focus for f in findings}
-    names = _store_labels(store, focus_nodes)
-    rows = []
     for f in findings:
-        focus, value = to_rdflib_term(f.focus), to_rdflib_term(f.value)
         node = BNode()
         report.add((root, SH.result, node))
         report.add((node, RDF.type, SH.ValidationResult))
-        report.add((node, SH.focusNode, focus))
+        report.add((node, SH.focusNode, to_rdflib_term(f.focus)))
         report.add((node, SH.resultSeverity, SH[f.check.severity]))
         report.add((node, SH.sourceConstraintComponent, URIRef(f.check.component)))
         shape = URIRef(f.check.shape) if not f.check.shape.startswith("_:") else BNode(f.check.shape[2:])
         report.add((node, SH.sourceShape, shape))
         if f.check.path is not None and f.check.path != "(complex path)":
             report.add((node, SH.resultPath, URIRef(f.check.path)))
-        if value is not None:
-            report.add((node, SH.value, value))
+        if f.value is not None:
+            report.add((node, SH.value, to_rdflib_term(f.value)))
         for text, lang in f.messages:
             report.add((node, SH.resultMessage, Literal(text, lang=lang or None)))
-        rows.append(Result(
-            severity=f.check.severity,
-            focus=str(focus),
-            focus_label=names.get(f.focus, str(focus)) if isinstance(focus, URIRef) else str(focus),
-            path=("" if f.check.path is None else f.check.path if f.check.path == "(complex path)"
-                  else curie(f.check.path)),
-            value="" if value is None else (curie(value) if isinstance(value, URIRef) else str(value)[:80]),
-            message_zh=_pick(f.messages, "zh"),
-            message_en=_pick(f.messages, "en"),
-            shape=curie(shape),
-            component=curie(f.check.component),
-        ))
-    conforms = not any(r.severity == "Violation" for r in rows)
     report.add((root, SH.conforms, Literal(conforms)))
-    return Report(conforms=conforms, results=tuple(sorted(rows, key=_order)), graph=report)
+    return report
 
 
 def _pick(messages, lang: str) -> str:
@@ -227,24 +286,21 @@ def _pick(messages, lang: str) -> str:
     return untagged[0] if (untagged and lang == "en") else ""
 
 
-def _store_labels(store, nodes) -> dict:
-    """labels.label() over the store, for the focus nodes of the report only (never every label)."""
-    import pyoxigraph as ox
-
+def _store_labels(store, iris: list[str]) -> dict[str, str]:
+    """labels.label() over the store, for the given focus IRIs only (never every label)."""
     from .labels import local_name
     from .store_names import store_labels
 
-    found: dict = {}
-    iris = [n for n in nodes if isinstance(n, ox.NamedNode)]
-    named = store_labels(store, [n.value for n in iris])
-    for node in iris:
-        by_lang = named.get(node.value, {})
+    found: dict[str, str] = {}
+    named = store_labels(store, iris)
+    for iri in iris:
+        by_lang = named.get(iri, {})
         for choice in ("zh", "en", ""):
             if choice in by_lang:
-                found[node] = by_lang[choice]
+                found[iri] = by_lang[choice]
                 break
         else:
-            found[node] = sorted(by_lang.items())[0][1] if by_lang else local_name(node.value)
+            found[iri] = sorted(by_lang.items())[0][1] if by_lang else local_name(iri)
     return found
 
 
@@ -257,7 +313,8 @@ def _pyshacl(data: Graph, shapes: Graph, ont: Graph | None) -> Report:
         data, shacl_graph=shapes, ont_graph=ont, inference="none", advanced=True,
         allow_warnings=True, inplace=False, meta_shacl=False,
     )
-    return Report(conforms=bool(conforms), results=tuple(_results(report_graph, data, shapes)), graph=report_graph)
+    return Report(conforms=bool(conforms), rows=tuple(_results(report_graph, data, shapes)),
+                  make_graph=lambda: report_graph)
 
 
 def _message(report: Graph, node, lang: str, shapes: Graph | None = None) -> str:
@@ -297,7 +354,7 @@ def _results(report: Graph, data: Graph, shapes: Graph | None = None) -> list[Re
             value="" if value is None else (curie(value) if isinstance(value, URIRef) else str(value)[:80]),
             message_zh=_message(report, node, "zh", shapes),
             message_en=_message(report, node, "en", shapes),
-            shape=curie(report.value(node, SH.sourceShape) or ""),
-            component=curie(report.value(node, SH.sourceConstraintComponent) or ""),
+            shape=curie(str(report.value(node, SH.sourceShape) or "")),
+            component=curie(str(report.value(node, SH.sourceConstraintComponent) or "")),
         ))
     return sorted(rows, key=_order)
