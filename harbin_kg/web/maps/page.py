@@ -734,7 +734,7 @@ class _EvidenceTable:
         if note:
             rec["nt"] = str(note)
         try:  # a tuple of the items is a key ten times cheaper than JSON text (thousands of records)
-            key = tuple(sorted(rec.items()))
+            key: tuple | str = tuple(sorted(rec.items()))
             hash(key)
         except TypeError:  # a list or dict value
             key = json.dumps(rec, ensure_ascii=False, sort_keys=True)
@@ -801,7 +801,7 @@ def _fold_groups(G, order, index, nodes_out, edges_out, fold_min, styles) -> lis
             continue
         key = (_kind_key(G.nodes[n].get("kind")), tuple(sorted(index[m] for m in nbrs)))
         buckets.setdefault(key, []).append(index[n])
-    groups = []
+    groups: list[dict] = []
     by_id = {e["id"]: e for e in edges_out}
     member_edges: dict[int, list[str]] = {}
     for e in edges_out:
