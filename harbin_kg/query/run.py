@@ -305,18 +305,17 @@ def _check_read_only(text: str) -> None:
 
 
 def _with_labels(result: QueryResult, loaded: LoadedGraph) -> QueryResult:
-    iris = {value for row in result.rows for value in row if isinstance(value, URIRef)}
+    iris = {cell[1] for row in result.cells() for cell in row if cell is not None and cell[0] == "uri"}
     if isinstance(loaded.store, ox.Store) and loaded.graph is None:
         from ..graph.store_names import store_labels
 
-        found = store_labels(loaded.store, iris)
-        return QueryResult(result.kind, result.variables, result.rows, result.boolean, result.truncated, found)
+        return result.with_labels(store_labels(loaded.store, iris))
     found = {}
     for iri in iris:
-        labels = node_labels(loaded.names, iri)
+        labels = node_labels(loaded.names, URIRef(iri))
         if labels:
-            found[str(iri)] = labels
-    return QueryResult(result.kind, result.variables, result.rows, result.boolean, result.truncated, found)
+            found[iri] = labels
+    return result.with_labels(found)
 
 
 def ask(name: str, /, graph=None, *, engine: Engine = "oxigraph", timeout: float | None = DEFAULT_TIMEOUT,
