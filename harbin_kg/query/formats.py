@@ -68,7 +68,7 @@ def _display(result: QueryResult, lang: str) -> tuple[list[str], list[tuple[str,
 
 
 def _numeric_column(result: QueryResult, index: int) -> bool:
-    values = [row[index] for row in result.cells() if row[index] is not None]
+    values = [cell for row in result.cells() if (cell := row[index]) is not None]
     return bool(values) and all(cell[0] == "literal" and _NUMBER.match(cell[1]) for cell in values)
 
 
@@ -118,7 +118,7 @@ def _delimited(result: QueryResult, delimiter: str, *, bom: bool, labels: bool, 
     if result.kind == "ask":
         return csv_text(["boolean"], [["true" if result.boolean else "false"]], delimiter=delimiter)
     cells = result.cells()
-    with_labels = [labels and any(row[i] is not None and row[i][0] == "uri" for row in cells)
+    with_labels = [labels and any((cell := row[i]) is not None and cell[0] == "uri" for row in cells)
                    for i in range(len(result.variables))]
     header = []
     for var, add in zip(result.variables, with_labels):
