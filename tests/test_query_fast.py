@@ -216,3 +216,16 @@ def test_small_files_and_the_bundled_graph_are_written_at_once(tmp_path, monkeyp
     assert diskstore.writes_in_background(path)
     monkeypatch.setenv(diskstore.CACHE_ENV, "off")
     assert not diskstore.writes_in_background(path)
+
+
+def test_json_is_written_as_json_dumps_writes_it():
+    import json
+
+    from harbin_kg.query.formats import sparql_json
+
+    texts = [(q, dict(q.example)) for q in library().values()]
+    texts += [(t, {}) for t in ("SELECT ?a WHERE { FILTER(false) }", "SELECT * WHERE { }", "ASK {}",
+                                'SELECT ?a ?b WHERE { VALUES (?a ?b) { (UNDEF UNDEF) ("x\\"\\n\\u0001é" "1"^^xsd:integer) } }')]
+    for query, params in texts:
+        result = run_query(None, query, params, timeout=None)
+        assert render(result, "json") == json.dumps(sparql_json(result), ensure_ascii=False, indent=2) + "\n"
