@@ -6,6 +6,7 @@ Used by ``benchmarks/run.py`` (the "beside the floor" table); runs alone too:
     .venv/bin/python benchmarks/floors.py --graph synth-1M.nt   # + a file's rows
     .venv/bin/python benchmarks/floors.py --skip-startup --brokerage 100000   # Burt + betweenness only
     .venv/bin/python benchmarks/floors.py --skip-startup --scale --graph synth-1M.nt   # export + map only
+    .venv/bin/python benchmarks/floors.py --skip-startup --skip-scale --graph synth-1M.nt   # query rows only
 
 Each pair is timed alternately (ours, floor, ours, floor …) so that the machine's load falls on
 both sides alike; the figures are medians of wall time, with the CPU time (user + system, of
@@ -382,6 +383,8 @@ def main(argv=None) -> int:
                         help="also Burt's measures and sampled betweenness on an N-node partnership-like network")
     parser.add_argument("--scale", action="store_true",
                         help="with --graph: only the export and map rows (not the query rows)")
+    parser.add_argument("--skip-scale", action="store_true",
+                        help="with --graph: only the query rows (not the export and map rows)")
     args = parser.parse_args(argv)
     rows = [] if args.skip_startup else startup_rows(args.runs)
     if args.brokerage:
@@ -391,7 +394,8 @@ def main(argv=None) -> int:
         if not args.scale:
             rows += binding_rows(path, size, args.runs)
             rows += file_rows(path, size, max(1, args.runs // 2 + 1))
-        rows += scale_rows(path, size, max(1, args.runs // 2 + 1))
+        if not args.skip_scale:
+            rows += scale_rows(path, size, max(1, args.runs // 2 + 1))
     load = os.getloadavg()
     print(render(rows))
     print(f"\nLoad average at the end: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1 / 5 / 15 min), "
