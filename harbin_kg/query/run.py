@@ -221,7 +221,7 @@ def _literal(param: Param, value: str) -> Node:
 def bind_params(query: NamedQuery, params: Mapping[str, object], loaded: LoadedGraph) -> dict[str, Node]:
     """Each parameter's value as an RDF term (entities resolved against the graph)."""
     declared = {p.name: p for p in query.params}
-    variables = set(re.findall(r"[?$]([A-Za-z_]\w*)", query.text))
+    variables = _variables(query.text)
     bound: dict[str, Node] = {}
     for name, value in params.items():
         param = declared.get(name)
@@ -250,6 +250,12 @@ def bind_params(query: NamedQuery, params: Mapping[str, object], loaded: LoadedG
             f"Give it with --param, e.g. `{call}`."
         )
     return bound
+
+
+@lru_cache(maxsize=64)
+def _variables(text: str) -> frozenset[str]:
+    # Read once per query text: a bundled query is bound again on every call.
+    return frozenset(re.findall(r"[?$]([A-Za-z_]\w*)", text))
 
 
 def _resolve(loaded: LoadedGraph, name: str, within: str) -> URIRef:
