@@ -174,4 +174,4 @@ def query_command(arguments, listing, params, fmt, engine, timeout, lang, limit,
     if result.kind == "ask":
         return
     noun = "triples" if result.kind == "graph" else "rows"
-    echo_err(f"{len(result.rows)} {noun}" + (f" (cut at --limit {limit}; more exist)" if result.truncated else ""))
+    echo_err(f"{len(result)} {noun}" + (f" (cut at --limit {limit}; more exist)" if result.truncated else ""))

@@ -18,6 +18,11 @@ after the SHA-256 of the file's bytes, and afterwards opens that folder read-onl
   (its time stamp could hide a second change, as git's racy-index rule).
 * **Atomic.** A store is written in a temporary folder and renamed into place when complete,
   under a lock: concurrent commands build it once, and an interrupted build leaves no half store.
+* **First use of a big file.** Writing a store costs 2.5–3× a load in memory (RocksDB and the
+  name index), so for a file of at least :data:`BACKGROUND_BYTES` the first query is answered from
+  a load in memory (:func:`ready_file_store` says whether a store is there) and
+  :func:`write_in_background` leaves the writing to a detached, lower-priority process
+  (``python -m harbin_kg.graph.diskstore FILE``), which writes it exactly as above.
 """
 
 from __future__ import annotations
@@ -35,11 +40,13 @@ import pyoxigraph as ox
 
 from ..writing import exclusive_lock
 
-__all__ = ["CACHE_ENV", "MIN_BYTES", "cache_root", "clear_cache", "file_key", "is_bundled", "open_file_store",
-           "open_store", "StoreFolder"]
+__all__ = ["CACHE_ENV", "MIN_BYTES", "BACKGROUND_BYTES", "cache_root", "clear_cache", "file_key", "is_bundled",
+           "open_file_store", "open_store", "StoreFolder", "ready_file_store", "writes_in_background",
+           "write_in_background"]
 
 CACHE_ENV = "HARBIN_KG_STORE_CACHE"
 MIN_BYTES = 8 * 1024 * 1024  # HARBIN_KG_STORE_MIN_BYTES overrides it
+BACKGROUND_BYTES = 8 * 1024 * 1024  # HARBIN_KG_STORE_BACKGROUND_BYTES overrides it
 RACY_SECONDS = 2.0
 #: In the key: a store written by another layout or another Oxigraph storage version is not reused.
 LAYOUT = f"v1-ox{'.'.join(ox.__version__.split('.')[:2])}"
@@ -198,3 +205,81 @@ def _write_store_folder(path: Path, folder: Path) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+# ---------------------------------------------------------------- first use of a big file
+
+
+def _size_setting(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def writes_in_background(path: Path) -> bool:
+    """True when a missing store of the graph file ``path`` is left to a background writer: the
+    cache is on and the file is at least :data:`MIN_BYTES` and :data:`BACKGROUND_BYTES`
+    (``HARBIN_KG_STORE_BACKGROUND_BYTES``). A smaller file's store is written at once (it takes
+    less than the load), and so is the bundled graph's (``build`` writes it right away)."""
+    if cache_root() is None:
+        return False
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return False  # the load reports the file's problem
+    return size >= min_bytes() and size >= _size_setting("HARBIN_KG_STORE_BACKGROUND_BYTES", BACKGROUND_BYTES)
+
+
+def ready_file_store(path: Path) -> StoreFolder | None:
+    """The cached store of ``path`` if one is complete, without writing one (None otherwise)."""
+    root = cache_root()
+    if root is None:
+        return None
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        folder = root / file_key(Path(path), root)
+    except OSError:
+        return None
+    return StoreFolder(folder) if (folder / "complete").exists() else None
+
+
+def write_in_background(path: Path) -> bool:
+    """Start a detached process that writes the store of ``path`` (:func:`open_file_store`: the
+    same checks, lock and atomic rename), at a lower priority; True if it started. Its failure
+    costs nothing but the store: the next command answers from memory and starts another."""
+    import subprocess
+    import sys
+
+    _WRITERS[:] = [writer for writer in _WRITERS if writer.poll() is None]  # reap the finished ones
+    try:
+        _WRITERS.append(subprocess.Popen(
+            [sys.executable, "-m", "harbin_kg.graph.diskstore", str(Path(path).resolve())],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, close_fds=True))
+    except OSError:
+        return False
+    return True
+
+
+# Writers started by this process, kept so that a long-lived process (a notebook, the server)
+# reaps them; a command exits long before its writer, which then simply outlives it.
+_WRITERS: list = []
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m harbin_kg.graph.diskstore FILE``: write the store of FILE (the background writer)."""
+    try:
+        os.nice(10)  # the user's next commands come first
+    except (AttributeError, OSError):
+        pass
+    try:
+        return 0 if open_file_store(Path(argv[0])) is not None else 1
+    except Exception:  # nobody reads this process's output: the next command tries again
+        return 1
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_main(sys.argv[1:]))

@@ -50,28 +50,13 @@ def execute(loaded, text: str, bindings: Mapping[str, Node], limit: int) -> Quer
             return QueryResult("ask", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
-            convert = _memo_converter()
-            rows = [tuple(convert(t) for t in solution) for solution in islice(result, limit + 1)]
-            return QueryResult("select", variables, tuple(rows[:limit]), truncated=len(rows) > limit)
+            # The engine's own terms: the formatters read them directly, and rdflib terms are
+            # made only if someone reads QueryResult.rows (harbin_kg.query.results).
+            rows = [tuple(solution) for solution in islice(result, limit + 1)]
+            return QueryResult("select", variables, truncated=len(rows) > limit, terms=rows[:limit])
         triples = [tuple(to_rdflib_term(t) for t in (x.subject, x.predicate, x.object)) for x in islice(result, limit + 1)]
         return QueryResult("graph", ("subject", "predicate", "object"), tuple(triples[:limit]), truncated=len(triples) > limit)
     return _on_big_stack(lambda: _execute_rdflib(loaded.graph, text, bindings, limit))
-
-
-def _memo_converter():
-    """to_rdflib_term, each distinct term converted once per result: rows repeat the same
-    organisation, relator and status many times, and making an rdflib Literal is slow."""
-    cache: dict = {}
-
-    def convert(term):
-        if term is None:
-            return None
-        found = cache.get(term)
-        if found is None:
-            found = cache[term] = to_rdflib_term(term)
-        return found
-
-    return convert
 
 
 def _not_selected(bindings) -> QueryError:

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -75,6 +75,7 @@ class LoadedGraph:
             raise QueryError(f'Unknown engine "{engine}"; use one of {", ".join(ENGINES)}.')
         self.engine, self.store, self.graph, self.path = engine, store, graph, path
         self.names_path = names_path
+        self.write_store_later = False  # a big file loaded in memory until its store is written
 
     @cached_property
     def names(self):
@@ -143,22 +144,48 @@ def open_graph(graph=None, engine: Engine = "oxigraph") -> LoadedGraph:
 
         graph = default_graph_path()
     path = Path(graph)
-    from ..graph.diskstore import is_bundled, open_file_store
+    from ..graph.diskstore import is_bundled
 
     bundled = bundled or is_bundled(path)
     stat = path.stat() if path.exists() else None
     key = (str(path.resolve()), stat and stat.st_mtime_ns, stat and stat.st_size, engine)
     if key not in _CACHE:
         if engine == "oxigraph":
-            cached = open_file_store(path, force=bundled)
-            loaded = (LoadedGraph(engine, store=cached.store, path=path, names_path=cached.names_path) if cached
-                      else LoadedGraph(engine, store=load_store(path), path=path))
+            loaded = _open_file(path, bundled)
         else:
             loaded = LoadedGraph(engine, graph=load_rdflib(path), path=path)
         if len(_CACHE) >= 4:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = loaded
     return _CACHE[key]
+
+
+def _open_file(path: Path, bundled: bool) -> LoadedGraph:
+    """A graph file for the oxigraph engine: its cached on-disk store, written first when small;
+    the first time a big file is queried, a load in memory (a raw engine's load and query, issue
+    17), with the store left to a background writer started once the answer is ready."""
+    from ..graph import diskstore
+
+    if not bundled and diskstore.writes_in_background(path):
+        ready = diskstore.ready_file_store(path)
+        if ready is not None:
+            return LoadedGraph("oxigraph", store=ready.store, path=path, names_path=ready.names_path)
+        loaded = LoadedGraph("oxigraph", store=load_store(path), path=path)
+        loaded.write_store_later = True
+        return loaded
+    cached = diskstore.open_file_store(path, force=bundled)
+    if cached is not None:
+        return LoadedGraph("oxigraph", store=cached.store, path=path, names_path=cached.names_path)
+    return LoadedGraph("oxigraph", store=load_store(path), path=path)
+
+
+def _write_store_if_due(loaded: LoadedGraph) -> None:
+    # After the first answer on a big file (see _open_file); once per loaded graph.
+    if loaded.write_store_later and loaded.path is not None:
+        from ..graph.diskstore import write_in_background
+
+        loaded.write_store_later = False
+        write_in_background(loaded.path)
 
 
 def prepare(query: str | NamedQuery) -> NamedQuery:
@@ -194,7 +221,7 @@ def _literal(param: Param, value: str) -> Node:
 def bind_params(query: NamedQuery, params: Mapping[str, object], loaded: LoadedGraph) -> dict[str, Node]:
     """Each parameter's value as an RDF term (entities resolved against the graph)."""
     declared = {p.name: p for p in query.params}
-    variables = set(re.findall(r"[?$]([A-Za-z_]\w*)", query.text))
+    variables = _variables(query.text)
     bound: dict[str, Node] = {}
     for name, value in params.items():
         param = declared.get(name)
@@ -225,10 +252,16 @@ def bind_params(query: NamedQuery, params: Mapping[str, object], loaded: LoadedG
     return bound
 
 
+@lru_cache(maxsize=64)
+def _variables(text: str) -> frozenset[str]:
+    # Read once per query text: a bundled query is bound again on every call.
+    return frozenset(re.findall(r"[?$]([A-Za-z_]\w*)", text))
+
+
 def _resolve(loaded: LoadedGraph, name: str, within: str) -> URIRef:
     """:func:`resolve_entity`, narrowed to IRIs under the prefix ``within`` when one is given."""
     try:
-        found = resolve_entity(loaded.names, name, index=loaded.name_index)
+        found = resolve_entity(loaded.names, name, index=cast(dict, _LazyIndex(loaded)))
     except UnknownEntity as error:
         namespace = PREFIXES.get(within)
         inside = [(lab, iri) for lab, iri in error.suggestions if namespace and iri.startswith(namespace)]
@@ -239,6 +272,26 @@ def _resolve(loaded: LoadedGraph, name: str, within: str) -> URIRef:
     if namespace and not str(found).startswith(namespace):
         raise UnknownEntity(name, [])
     return found
+
+
+class _LazyIndex(Mapping):
+    """``loaded.name_index``, built on first use: an IRI found in the graph needs no index, and
+    building one from a store loaded in memory reads every label (seconds at 1M triples)."""
+
+    def __init__(self, loaded: LoadedGraph):
+        self._loaded = loaded
+
+    def __getitem__(self, key):
+        return self._loaded.name_index[key]
+
+    def get(self, key, default=None):
+        return self._loaded.name_index.get(key, default)
+
+    def __iter__(self):
+        return iter(self._loaded.name_index)
+
+    def __len__(self) -> int:
+        return len(self._loaded.name_index)
 
 
 def _looks_like_iri(value) -> bool:
@@ -289,13 +342,16 @@ def run_query(graph, query: str | NamedQuery, params: Mapping[str, object] | Non
     prepared = prepare(query)
     _check_read_only(prepared.text)
     loaded = open_graph(graph, engine)
-    bindings = bind_params(prepared, params or {}, loaded)
-    # A remote endpoint bounds its own work (and EndpointStore its socket wait): no forked worker.
-    if timeout and (loaded.store is None or isinstance(loaded.store, ox.Store)):
-        result = run_with_timeout(loaded, prepared.text, bindings, limit, float(timeout))
-    else:
-        result = execute(loaded, prepared.text, bindings, limit)
-    return _with_labels(result, loaded)
+    try:
+        bindings = bind_params(prepared, params or {}, loaded)
+        # A remote endpoint bounds its own work (and EndpointStore its socket wait): no forked worker.
+        if timeout and (loaded.store is None or isinstance(loaded.store, ox.Store)):
+            result = run_with_timeout(loaded, prepared.text, bindings, limit, float(timeout))
+        else:
+            result = execute(loaded, prepared.text, bindings, limit)
+        return _with_labels(result, loaded)
+    finally:
+        _write_store_if_due(loaded)  # the file loaded: its store is worth writing, whatever the query did
 
 
 @lru_cache(maxsize=64)
@@ -305,18 +361,17 @@ def _check_read_only(text: str) -> None:
 
 
 def _with_labels(result: QueryResult, loaded: LoadedGraph) -> QueryResult:
-    iris = {value for row in result.rows for value in row if isinstance(value, URIRef)}
+    iris = {cell[1] for row in result.cells() for cell in row if cell is not None and cell[0] == "uri"}
     if isinstance(loaded.store, ox.Store) and loaded.graph is None:
         from ..graph.store_names import store_labels
 
-        found = store_labels(loaded.store, iris)
-        return QueryResult(result.kind, result.variables, result.rows, result.boolean, result.truncated, found)
+        return result.with_labels(store_labels(loaded.store, iris))
     found = {}
     for iri in iris:
-        labels = node_labels(loaded.names, iri)
+        labels = node_labels(loaded.names, URIRef(iri))
         if labels:
-            found[str(iri)] = labels
-    return QueryResult(result.kind, result.variables, result.rows, result.boolean, result.truncated, found)
+            found[iri] = labels
+    return result.with_labels(found)
 
 
 def ask(name: str, /, graph=None, *, engine: Engine = "oxigraph", timeout: float | None = DEFAULT_TIMEOUT,
