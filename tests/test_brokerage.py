@@ -100,6 +100,8 @@ def test_self_loops_are_ignored_on_the_shared_igraph_copy():
     values = c.compute(G, ["constraint", "effective_size"], backend="igraph").values
     assert values["constraint"] == pytest.approx(nx.constraint(loopless, weight="weight"), abs=1e-12)
     assert values["effective_size"] == pytest.approx(nx.effective_size(loopless, weight="weight"), abs=1e-12)
+    constraint, size = burt_measures(G)  # its own igraph copy, made without the loops
+    assert constraint == values["constraint"] and size == values["effective_size"]
 
 
 def test_multigraph_ties_add_up_before_brokerage():

@@ -24,19 +24,20 @@ from itertools import chain
 import networkx as nx
 import numpy as np
 
-__all__ = ["burt_measures", "constraint", "effective_size", "edge_arrays"]
+__all__ = ["burt_measures", "constraint", "effective_size", "edge_list"]
 
 
-def edge_arrays(G: nx.Graph, weight: str = "weight"):
-    """``(nodes, u, v, w)``: node list and integer endpoints and weights of every edge of ``G``
-    (``u[i]``–``v[i]`` is the edge between ``nodes[u[i]]`` and ``nodes[v[i]]``; weight 1 if unset),
-    in ``G.edges`` order, built without a Python list per edge."""
+def edge_list(G: nx.Graph, weight: str = "weight") -> tuple[list, list[tuple[int, int]], list[float]]:
+    """``(nodes, edges, weights)``: edge ``i`` joins ``nodes[edges[i][0]]`` and ``nodes[edges[i][1]]``
+    with weight ``weights[i]`` (1 if unset), in ``G.edges`` order. One plain loop: on 600k edges it
+    is faster than numpy.fromiter over generators (each element then costs a generator step)."""
     nodes = list(G)
     index = {node: i for i, node in enumerate(nodes)}
-    m = G.number_of_edges()
-    ends = np.fromiter((index[x] for x in chain.from_iterable(G.edges())), dtype=np.int64, count=2 * m)
-    weights = np.fromiter((w for _, _, w in G.edges(data=weight, default=1.0)), dtype=float, count=m)
-    return nodes, ends[0::2], ends[1::2], weights
+    edges, weights = [], []
+    for u, v, d in G.edges(data=True):
+        edges.append((index[u], index[v]))
+        weights.append(float(d.get(weight, 1.0)))
+    return nodes, edges, weights
 
 
 def _igraph_copy(G: nx.Graph, weight: str, ig_graph):
@@ -46,15 +47,15 @@ def _igraph_copy(G: nx.Graph, weight: str, ig_graph):
     if G.is_directed() or G.is_multigraph():
         raise ValueError("Burt's measures need a simple undirected graph (see centrality.undirected_weighted)")
     if ig_graph is None:
-        nodes, u, v, w = edge_arrays(G, weight)
-        keep = u != v
-        g = ig.Graph(n=len(nodes), edges=np.column_stack([u[keep], v[keep]]).tolist())
-        g.es["weight"] = w[keep].tolist()
+        nodes, edges, weights = edge_list(G, weight)
+        kept = [i for i, (a, b) in enumerate(edges) if a != b] if nx.number_of_selfloops(G) else None
+        g = ig.Graph(n=len(nodes), edges=edges if kept is None else [edges[i] for i in kept])
+        g.es["weight"] = weights if kept is None else [weights[i] for i in kept]
         return g, nodes
     g, nodes = ig_graph
     if nx.number_of_selfloops(G):
-        kept = np.flatnonzero(~np.asarray(g.is_loop(), dtype=bool))
-        g = g.subgraph_edges(kept.tolist(), delete_vertices=False)
+        non_loops = np.flatnonzero(~np.asarray(g.is_loop(), dtype=bool))
+        g = g.subgraph_edges(non_loops.tolist(), delete_vertices=False)
     return g, nodes
 
 

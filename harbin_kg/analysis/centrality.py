@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from .brokerage import constraint as burt_constraint, edge_arrays, effective_size as burt_effective_size
+from .brokerage import constraint as burt_constraint, edge_list, effective_size as burt_effective_size
 from ..errors import HarbinKGError
 
 __all__ = [
@@ -118,15 +118,15 @@ def choose_backend(G: nx.Graph, backend: str = "auto") -> str:
 
 def to_igraph(G: nx.Graph):
     """``(igraph.Graph, nodes)``: vertex i is ``nodes[i]``, edge i is the i-th of ``G.edges``; built
-    from integer arrays with ``weight`` and ``distance`` edge attributes (much faster than
+    from an integer edge list with ``weight`` and ``distance`` edge attributes (much faster than
     ``igraph.Graph.from_networkx``)."""
     import igraph as ig
 
-    nodes, u, v, weights = edge_arrays(G, "weight")
-    g = ig.Graph(n=len(nodes), edges=np.column_stack([u, v]).tolist(), directed=False)
-    g.es["weight"] = weights.tolist()
+    nodes, edges, weights = edge_list(G, "weight")
+    g = ig.Graph(n=len(nodes), edges=edges, directed=False)
+    g.es["weight"] = weights
     with np.errstate(divide="ignore"):
-        g.es["distance"] = (1.0 / weights).tolist()
+        g.es["distance"] = (1.0 / np.array(weights)).tolist()
     return g, nodes
 
 
