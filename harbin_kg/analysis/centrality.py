@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from .brokerage import burt_measures
+from .brokerage import constraint as burt_constraint, edge_list, effective_size as burt_effective_size
 from ..errors import HarbinKGError
 
 __all__ = [
@@ -117,19 +117,16 @@ def choose_backend(G: nx.Graph, backend: str = "auto") -> str:
 
 
 def to_igraph(G: nx.Graph):
-    """``(igraph.Graph, nodes)``: vertex i is ``nodes[i]``; built from an integer edge list with
-    ``weight`` and ``distance`` edge attributes (much faster than ``igraph.Graph.from_networkx``)."""
+    """``(igraph.Graph, nodes)``: vertex i is ``nodes[i]``, edge i is the i-th of ``G.edges``; built
+    from an integer edge list with ``weight`` and ``distance`` edge attributes (much faster than
+    ``igraph.Graph.from_networkx``)."""
     import igraph as ig
 
-    nodes = list(G)
-    index = {n: i for i, n in enumerate(nodes)}
-    edges, weights = [], []
-    for u, v, d in G.edges(data=True):
-        edges.append((index[u], index[v]))
-        weights.append(float(d.get("weight", 1.0)))
+    nodes, edges, weights = edge_list(G, "weight")
     g = ig.Graph(n=len(nodes), edges=edges, directed=False)
     g.es["weight"] = weights
-    g.es["distance"] = [1.0 / w for w in weights]
+    with np.errstate(divide="ignore"):
+        g.es["distance"] = (1.0 / np.array(weights)).tolist()
     return g, nodes
 
 
@@ -306,13 +303,13 @@ def _pagerank_power(G: nx.Graph, *, alpha: float, tol: float, max_iter: int) -> 
 def _constraint(G, backend, ig_graph=None):
     if backend == "networkx":  # the reference, asked for by name (pure Python: slow around hubs)
         return {v: c for v, c in nx.constraint(G, weight="weight").items() if c == c}
-    return burt_measures(G)[0]
+    return burt_constraint(G, "weight", ig_graph)
 
 
 def _effective_size(G, backend, ig_graph=None):
     if backend == "networkx":
         return {v: (0.0 if s != s else s) for v, s in nx.effective_size(G, weight="weight").items()}
-    return burt_measures(G)[1]
+    return burt_effective_size(G, "weight", ig_graph)
 
 
 def bridges(G: nx.Graph, backend: str = "auto") -> list[tuple]:
@@ -358,34 +355,34 @@ def compute(G: nx.Graph, measures: Iterable[str] | None = None, *, backend: str 
             samples: int | None = None) -> Scores:
     """Several measures at once, sharing one igraph conversion; ``parameters`` says how."""
     measures = list(MEASURES) if measures is None else [_measure(m).name for m in measures]
+    # Scanning the adjacency directly: the edge view costs twice as much on 600k edges.
     H = undirected_weighted(G) if (G.is_directed() or G.is_multigraph()
-                                   or any("distance" not in d for _, _, d in G.edges(data=True))) else G
+                                   or any("distance" not in d for nbrs in G._adj.values() for d in nbrs.values())) \
+        else G
     chosen = choose_backend(H, backend)
-    ig_graph = to_igraph(H) if chosen == "igraph" else None
+    # Burt's measures run in C (brokerage.py) whatever the size, on the same copy; networkx's own
+    # code only when asked for by name, as the reference.
+    brokerage = backend != "networkx" and bool({"constraint", "effective_size"} & set(measures))
+    ig_graph = to_igraph(H) if chosen == "igraph" or brokerage else None
     k = _samples(H, samples)
     values: dict[str, dict] = {}
-    burt = None
     for m in measures:
         if m == "degree":
             values[m] = _degree(H)
         elif m == "weighted_degree":
             values[m] = _weighted_degree(H)
         elif m == "betweenness":
-            values[m] = _betweenness(H, chosen, seed, samples, ig_graph)
+            values[m] = _betweenness(H, chosen, seed, samples, ig_graph if chosen == "igraph" else None)
         elif m == "closeness":
-            values[m] = _closeness(H, chosen, seed, samples, ig_graph)
+            values[m] = _closeness(H, chosen, seed, samples, ig_graph if chosen == "igraph" else None)
         elif m == "eigenvector":
             values[m] = _eigenvector(H, chosen, ig_graph)
         elif m == "pagerank":
-            values[m] = _pagerank(H, chosen, ig_graph)
-        elif m in ("constraint", "effective_size"):
-            # Vectorised over triangles whatever the size (brokerage.py); networkx's own code
-            # only when asked for by name, as the reference.
-            if backend == "networkx":
-                values[m] = (_constraint if m == "constraint" else _effective_size)(H, "networkx")
-            else:
-                burt = burt or burt_measures(H)
-                values[m] = burt[0] if m == "constraint" else burt[1]
+            values[m] = _pagerank(H, chosen, ig_graph if chosen == "igraph" else None)
+        elif m == "constraint":
+            values[m] = _constraint(H, "igraph" if brokerage else "networkx", ig_graph)
+        elif m == "effective_size":
+            values[m] = _effective_size(H, "igraph" if brokerage else "networkx", ig_graph)
         elif m == "articulation":
             points = set(articulation_points(H, chosen))
             values[m] = {v: 1.0 if v in points else 0.0 for v in H}
@@ -395,12 +392,22 @@ def compute(G: nx.Graph, measures: Iterable[str] | None = None, *, backend: str 
                 count[u] += 1
                 count[v] += 1
             values[m] = count
+    if not H.number_of_nodes():
+        components = 0
+    elif ig_graph is not None:
+        components = len(ig_graph[0].connected_components())
+    else:
+        components = nx.number_connected_components(H)
     parameters = {
         "backend": chosen, "seed": seed, "weight": "weight", "distance": "1/weight",
         "pagerank_alpha": PAGERANK_ALPHA, "path_samples": k,
         "nodes": H.number_of_nodes(), "edges": H.number_of_edges(),
-        "components": nx.number_connected_components(H) if H.number_of_nodes() else 0,
+        "components": components,
     }
+    if k is not None and "betweenness" in measures:
+        # The sampled sources follow from seed and node order alone (see _betweenness), so the
+        # estimate can be recomputed, or compared with the exact value, from these parameters.
+        parameters["betweenness_sources"] = "random.Random(seed).sample(nodes in graph order, path_samples)"
     return Scores(values, parameters)
 
 
