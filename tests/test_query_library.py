@@ -371,6 +371,7 @@ def _example(loaded, name, engine):
     return _EXAMPLES[name, engine]
 
 
+@pytest.mark.slow  # every query and variant on the real graph, both engines (94 cases, up to 30 s each)
 @pytest.mark.parametrize("name,engine,label,params", BUDGET_CASES,
                          ids=[f"{n}-{e}-{lab.replace(' ', '_')}" for n, e, lab, _ in BUDGET_CASES])
 def test_every_query_stays_within_budget(loaded, name, engine, label, params):
