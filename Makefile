@@ -57,7 +57,8 @@ test: setup-test
 	test $$tests -eq 0 -a $$typed -eq 0
 
 # The quick loop while editing: everything but the tests marked slow (builds of the real data,
-# browsers, servers, the docs examples, the notebooks). `make test` runs them all.
+# browsers, servers, the docs examples, pySHACL per shape case, the query budget on the real
+# graph) and the notebooks. `make test` runs them all.
 test-quick:
 	$(BIN)/python -m pytest $(PYTEST_FLAGS) -m "not slow" tests
 
