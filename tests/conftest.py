@@ -213,6 +213,36 @@ def _build_key(name: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def _shared_base(config, tmp_path_factory) -> Path:
+    cache = getattr(config, "cache", None)
+    return cache.mkdir("harbin-kg-graphs") if cache is not None else tmp_path_factory.getbasetemp().parent
+
+
+def shared_file(config, tmp_path_factory, name: str, write, extra: bytes = b"") -> Path:
+    """``write(path)`` run once into the shared cache (under a file lock, like :func:`shared_build`).
+
+    For a result derived from the bundled graph that takes long to compute (the OWL-RL closure):
+    the worker that asks first computes and writes it, the other worker and later runs read it.
+    The key is the graphs' key (data, ontology, fixtures, harbin_kg's code, library versions)
+    plus ``extra`` (the code that computes it, so a changed test recomputes).
+    """
+    import fcntl
+    import hashlib
+
+    base = _shared_base(config, tmp_path_factory)
+    key = hashlib.sha256(_build_key(name).encode() + b"\0" + extra).hexdigest()[:16]
+    path = base / f"{name}-{key}"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker computes; the other waits for it
+        if not path.exists():
+            for old in base.glob(f"{name}-*"):
+                old.unlink()  # results for inputs that have changed since
+            partial = path.with_name(path.name + ".partial")
+            write(partial)
+            partial.replace(path)  # whole or absent, even if the run is interrupted
+    return path
+
+
 def shared_build(config, tmp_path_factory, name: str, make_project) -> Path:
     """``make_project(root)`` built and validated once into a shared cache; its harbin.ttl."""
     import fcntl
@@ -220,8 +250,7 @@ def shared_build(config, tmp_path_factory, name: str, make_project) -> Path:
     from harbin_kg.graph.outputs import build_and_write
     from harbin_kg.graph.paths import Paths
 
-    cache = getattr(config, "cache", None)
-    base = cache.mkdir("harbin-kg-graphs") if cache is not None else tmp_path_factory.getbasetemp().parent
+    base = _shared_base(config, tmp_path_factory)
     root = base / f"{name}-{_build_key(name)}"
     done = root / "build" / "BUILT"
     with open(base / f"{name}.lock", "w") as lock:
@@ -238,7 +267,19 @@ def shared_build(config, tmp_path_factory, name: str, make_project) -> Path:
 # --- the quick loop: `pytest -m "not slow"` -------------------------------------------------
 # Tests that drive Chromium (browser) or start real servers (server) are slow by nature; they
 # count as slow without each carrying both marks, so `-m "not slow"` leaves all of them out.
+#
+# The long files run first. With `--dist worksteal` each worker starts on its half of the list
+# and an idle worker takes the tail of the other's; a long test left at the end (a notebook, the
+# OWL-RL closure, a browser file) kept one worker busy while the other had nothing left to take.
+# Whole files move, in their collected order, so module fixtures are still set up once per
+# stretch: the notebooks (nbmake), then the files with a slow test, then the rest.
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser") or item.get_closest_marker("server"):
             item.add_marker(pytest.mark.slow)
+    rank: dict = {}
+    for item in items:
+        weight = 0 if type(item).__module__.startswith("nbmake") else 1 if item.get_closest_marker("slow") else 2
+        rank[item.path] = min(rank.get(item.path, 2), weight)
+    first_seen = {path: index for index, path in reversed(list(enumerate(item.path for item in items)))}
+    items.sort(key=lambda item: (rank[item.path], first_seen[item.path]))

@@ -32,8 +32,36 @@ def asserted(bundled_graph) -> Graph:
 
 
 @pytest.fixture(scope="module")
-def closure(bundled_graph) -> Graph:
-    owlrl = pytest.importorskip("owlrl")
+def closure(bundled_graph, pytestconfig, tmp_path_factory) -> Graph:
+    """The closure, computed once (about 45 s on a quiet machine) and shared by the xdist workers.
+
+    worksteal may split this module across both workers; each used to compute the closure itself.
+    One computes it (:func:`owl_rl_closure`) and writes its triples to pytest's cache, keyed by
+    everything that can change it (conftest.shared_file); the other, and later runs with the same
+    inputs, read them back. Pickled terms, not N-Triples: the closure has generalised triples
+    (a literal owl:sameAs itself) that no RDF syntax can write.
+    """
+    import pickle
+
+    from conftest import shared_file
+
+    pytest.importorskip("owlrl")
+
+    def write(path):
+        path.write_bytes(pickle.dumps(sorted(owl_rl_closure(bundled_graph)), protocol=pickle.HIGHEST_PROTOCOL))
+
+    # keyed by this file too: a change to how the closure is computed or stored recomputes it
+    path = shared_file(pytestconfig, tmp_path_factory, "owlrl-closure", write, extra=Path(__file__).read_bytes())
+    graph = Graph()
+    for triple in pickle.loads(path.read_bytes()):
+        graph.add(triple)
+    return graph
+
+
+def owl_rl_closure(bundled_graph) -> Graph:
+    """The OWL-RL closure (owlrl, which includes the RDFS rules) of a copy of the bundled graph."""
+    import owlrl
+
     graph = Graph()
     for triple in bundled_graph:
         graph.add(triple)

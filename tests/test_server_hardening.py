@@ -359,6 +359,10 @@ class Tricklers:
             s = socket.socket()
             s.settimeout(10)
             s.connect_ex(("127.0.0.1", port))  # past the listen backlog connect() may wait: fine
+            # Then non-blocking: with a timeout set, Python polls a socket before recv() even with
+            # MSG_DONTWAIT, so the peek below waited up to 10 s on every socket the server still
+            # held, the trickle stalled on one socket at a time and close() waited out the polls.
+            s.setblocking(False)
             self.sockets.append(s)
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._trickle, daemon=True)

@@ -36,6 +36,7 @@ def _same(reference, compiled):
     assert compiled.conforms == reference.conforms
 
 
+@pytest.mark.slow  # pySHACL and the compiled shapes per case (132)
 @pytest.mark.parametrize("update, expected", T.CASES.values(), ids=T.CASES.keys())
 def test_mutation_case_same_results_as_pyshacl(update, expected):
     reference, compiled = _both(T.data_graph(update))
@@ -46,6 +47,7 @@ def test_mutation_case_same_results_as_pyshacl(update, expected):
         assert (e.focus, e.component.rsplit("#", 1)[-1], e.severity) in got
 
 
+@pytest.mark.slow  # pySHACL and the compiled shapes per variant
 @pytest.mark.parametrize("update", [None, *T.STILL_VALID.values()], ids=["valid", *T.STILL_VALID.keys()])
 def test_valid_variants_same_results_as_pyshacl(update):
     graph = T.data_graph(None if update is None or update.startswith("ASK") else update)
@@ -54,6 +56,7 @@ def test_valid_variants_same_results_as_pyshacl(update):
     assert compiled.conforms
 
 
+@pytest.mark.slow  # pySHACL over the whole real graph
 def test_real_bundled_graph_same_verdict(bundled_graph_path, bundled_graph):
     reference = validate_graph(bundled_graph, engine="pyshacl")
     compiled = validate_file(bundled_graph_path, engine="oxigraph")
@@ -214,6 +217,7 @@ def test_the_project_shapes_compile():
             "XoneConstraintComponent", "LessThanConstraintComponent", "UniqueLangConstraintComponent"} <= components
 
 
+@pytest.mark.slow  # validate runs of both engines
 def test_cli_engines_agree_and_exit_codes(runner, tmp_path):
     good = tmp_path / "good.ttl"
     T.data_graph().serialize(good, format="turtle")

@@ -243,6 +243,7 @@ STILL_VALID = {
 }
 
 
+@pytest.mark.slow  # a pySHACL run per variant
 @pytest.mark.parametrize("update", STILL_VALID.values(), ids=STILL_VALID.keys())
 def test_variant_still_conforms(update):
     graph = data_graph(None if update.startswith("ASK") else update)
@@ -738,6 +739,7 @@ CASES.update({
 })
 
 
+@pytest.mark.slow  # a pySHACL run per case (132): the quick loop keeps the conforming fixture's
 @pytest.mark.parametrize("update, expected", CASES.values(), ids=CASES.keys())
 def test_violation_is_reported(update, expected):
     conforms, results, _ = validate(data_graph(update))
@@ -795,6 +797,7 @@ _OBS_SHAPE = {"qb:dataSet": "dataSet", "hv:indicator": "indicator", "sdmx-dimens
               "hv:valueQualifier": "valueQualifier", "hv:reportedText": "reportedText"}
 
 
+@pytest.mark.slow  # a pySHACL run per component
 @pytest.mark.parametrize("prop", OBSERVATION_REQUIRED)
 def test_observation_needs_each_component(prop):
     """(9) dataset, indicator, area, period, value, unit, qualifier once each, reported text."""
@@ -808,6 +811,7 @@ def test_observation_needs_each_component(prop):
 # The shapes file itself
 # ------------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # pySHACL's SHACL-SHACL over the shapes
 def test_shapes_pass_meta_shacl():
     """ontology/shapes.ttl is valid SHACL (pySHACL's SHACL-SHACL graph)."""
     from importlib import resources
@@ -946,6 +950,7 @@ def _first_concept(graph: Graph, scheme: str, skip: tuple = ()) -> URIRef:
     return concepts[0]
 
 
+@pytest.mark.slow  # pySHACL over the real ontology and schemes
 def test_real_ontology_and_schemes_conform():
     """Every class, property, scheme and concept of ontology/ passes the label and scheme shapes."""
     conforms, results, report = validate(real_vocabulary())
@@ -953,6 +958,7 @@ def test_real_ontology_and_schemes_conform():
     assert not violations, violations
 
 
+@pytest.mark.slow  # pySHACL over the real schemes
 def test_real_schemes_pathway():
     """A pathway built from the real education-level, mechanism and pathway-type schemes."""
     vocab = real_vocabulary()
@@ -973,6 +979,7 @@ def test_real_schemes_pathway():
     assert expect(PATHWAY, "Pathway-fromStage", "Node", "hv:fromStage") in results
 
 
+@pytest.mark.slow  # two pySHACL runs
 def test_vendor_axioms_are_needed_offline():
     """Without ontology/vendor, sh:class org:Organization cannot see that a school is an organisation."""
     conforms, results, _ = pyshacl.validate(
