@@ -1,15 +1,15 @@
 """The shapes compiled to SPARQL (harbin_kg.graph.shacl_sparql) give pySHACL's results, row for row.
 
-Every mutation case and still-valid variant of tests/test_shapes.py, and the real bundled graph,
-runs through both engines; the rows (focus, label, path, value, severity, both messages, source
-shape, component) and the conforms flag must be identical. Then one tiny hand-written graph per
-compiled construct, with the results written out by hand, and the constructs the compiler
-refuses (loudly: --engine auto falls back to pySHACL, --engine oxigraph stops with exit 2).
+Every mutation case and still-valid variant of tests/test_shapes.py runs through both engines
+there (one pySHACL run per graph serves both files): the rows (focus, label, path, value,
+severity, both messages, source shape, component) and the conforms flag must be identical, with
+the rewritten queries and with the queries as written. Here: the real bundled graph, then one
+tiny hand-written graph per compiled construct, with the results written out by hand, and the
+constructs the compiler refuses (loudly: --engine auto falls back to pySHACL, --engine oxigraph
+stops with exit 2).
 """
 
 from __future__ import annotations
-
-from collections import Counter
 
 import pytest
 from rdflib import Graph
@@ -28,32 +28,7 @@ def _both(graph: Graph, shapes: Graph | None = None, ont: Graph | None = None):
     return reference, compiled
 
 
-def _same(reference, compiled):
-    assert Counter(compiled.results) == Counter(reference.results), (
-        f"pySHACL only: {sorted(set(reference.results) - set(compiled.results), key=repr)}\n"
-        f"oxigraph only: {sorted(set(compiled.results) - set(reference.results), key=repr)}")
-    assert compiled.results == reference.results  # the same order too (the report table)
-    assert compiled.conforms == reference.conforms
-
-
-@pytest.mark.slow  # pySHACL and the compiled shapes per case (132)
-@pytest.mark.parametrize("update, expected", T.CASES.values(), ids=T.CASES.keys())
-def test_mutation_case_same_results_as_pyshacl(update, expected):
-    reference, compiled = _both(T.data_graph(update))
-    _same(reference, compiled)
-    # and the case's own expectation holds on the compiled engine
-    got = {(r.focus, r.component.rsplit("#", 1)[-1], r.severity) for r in compiled.results}
-    for e in expected:
-        assert (e.focus, e.component.rsplit("#", 1)[-1], e.severity) in got
-
-
-@pytest.mark.slow  # pySHACL and the compiled shapes per variant
-@pytest.mark.parametrize("update", [None, *T.STILL_VALID.values()], ids=["valid", *T.STILL_VALID.keys()])
-def test_valid_variants_same_results_as_pyshacl(update):
-    graph = T.data_graph(None if update is None or update.startswith("ASK") else update)
-    reference, compiled = _both(graph)
-    _same(reference, compiled)
-    assert compiled.conforms
+_same = T.same_rows
 
 
 @pytest.mark.slow  # pySHACL over the whole real graph
@@ -239,25 +214,9 @@ def test_cli_engines_agree_and_exit_codes(runner, tmp_path):
 
 
 # ------------------------------------------------------------------------------------------
-# The faster paths against the slower reference
+# The faster paths against the slower reference (the rewritten queries give the queries as
+# written on every mutation case: tests/test_shapes.py, engines_agree)
 # ------------------------------------------------------------------------------------------
-
-def _compiled_with(graph: Graph, optimise: bool, shapes: Graph | None = None, ont: Graph | None = None):
-    from harbin_kg.graph.store import store_from_graph
-    from harbin_kg.graph.validate import _add_graph, validate_store
-
-    shapes = T.shapes() if shapes is None else shapes
-    store = store_from_graph(graph)
-    _add_graph(store, T.vendor() if ont is None else ont)
-    return validate_store(store, shapes, checks=compile_shapes(shapes, optimise=optimise))
-
-
-@pytest.mark.parametrize("update", [None, *(case[0] for case in T.CASES.values())], ids=["valid", *T.CASES.keys()])
-def test_rewritten_queries_give_the_queries_as_written(update):
-    """NOT EXISTS as OPTIONAL/!BOUND, and a constraint that is its own target run once: same rows."""
-    graph = T.data_graph(update)
-    assert _compiled_with(graph, True).results == _compiled_with(graph, False).results
-
 
 def test_the_rewrites_reach_the_project_shapes():
     written = {c.shape.rsplit("#", 1)[-1]: c.query for c in compile_shapes(T.shapes(), optimise=False)

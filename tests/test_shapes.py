@@ -13,6 +13,12 @@ How validation runs here (and in harbin_kg.graph.validate):
 Each violating case is the valid graph changed by one SPARQL Update. The test asserts the
 expected results (focus node, source shape, constraint component, path, severity) are reported,
 and that no other shape reports a violation: contents, not counts.
+
+pySHACL is the reference and the slow part (about a second a graph), so each graph here is
+validated by it once, and the same test then checks the shapes compiled to SPARQL
+(harbin_kg.graph.shacl_sparql, the default engine) against it: the same rows in the same order
+and the same verdict, both with the rewritten queries and with the queries as written. The
+compiler's own constructs, one at a time, are tested in tests/test_shacl_sparql.py.
 """
 
 from __future__ import annotations
@@ -25,6 +31,10 @@ import pyshacl
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS, SH, SKOS
+
+from harbin_kg.graph.shacl_sparql import compile_shapes
+from harbin_kg.graph.store import store_from_graph
+from harbin_kg.graph.validate import Report, _add_graph, validate_graph, validate_store
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"
@@ -156,11 +166,17 @@ def data_graph(update: str | None = None, vocabulary_graph: Graph | None = None)
     return graph
 
 
-def validate(graph: Graph) -> tuple[bool, set[Result], Graph]:
-    conforms, report, _ = pyshacl.validate(
-        graph, shacl_graph=shapes(), ont_graph=vendor(), inference="none", advanced=True,
-        allow_warnings=True, inplace=False,
-    )
+class Checked(NamedTuple):
+    conforms: bool
+    results: set[Result]
+    report: Graph  # pySHACL's own report graph
+    reference: Report  # the same run as harbin_kg reports it (rows with labels and messages)
+
+
+def validate(graph: Graph) -> Checked:
+    """pySHACL (the reference engine), its top-level results read from its own report graph."""
+    reference = validate_graph(graph, shapes(), ont=vendor(), engine="pyshacl")
+    report = reference.graph
     results = set()
     # top-level results only: nested sh:detail results (from sh:node) are typed sh:ValidationResult too
     for node in report.objects(None, SH.result):
@@ -171,7 +187,37 @@ def validate(graph: Graph) -> tuple[bool, set[Result], Graph]:
             str(path) if isinstance(path, URIRef) else None,
             str(report.value(node, SH.resultSeverity)).rsplit("#", 1)[-1],
         ))
-    return bool(conforms), results, report
+    return Checked(reference.conforms, results, report, reference)
+
+
+@functools.lru_cache(maxsize=None)
+def compiled_checks(optimise: bool) -> list:
+    return compile_shapes(shapes(), optimise=optimise)
+
+
+def same_rows(reference: Report, compiled: Report) -> None:
+    """The compiled engine's report is pySHACL's: the same rows, in the same order, same verdict."""
+    from collections import Counter
+
+    assert Counter(compiled.results) == Counter(reference.results), (
+        f"pySHACL only: {sorted(set(reference.results) - set(compiled.results), key=repr)}\n"
+        f"oxigraph only: {sorted(set(compiled.results) - set(reference.results), key=repr)}")
+    assert compiled.results == reference.results  # the same order too (the report table)
+    assert compiled.conforms == reference.conforms
+
+
+def engines_agree(graph: Graph, checked: Checked) -> Report:
+    """The shapes compiled to SPARQL give pySHACL's report on ``graph``; returns the compiled report.
+
+    Twice: with the rewritten queries (NOT EXISTS as OPTIONAL/!BOUND, a constraint that is its own
+    target run once), which the command line uses, and with every query as written.
+    """
+    store = store_from_graph(graph)
+    _add_graph(store, vendor())
+    compiled = validate_store(store, shapes(), checks=compiled_checks(True))
+    same_rows(checked.reference, compiled)
+    assert validate_store(store, shapes(), checks=compiled_checks(False)).results == compiled.results
+    return compiled
 
 
 INTENDED_WARNING = expect(TARGET, "Target-responsibleBody", "MinCount", "hv:responsibleBody", "Warning")
@@ -182,9 +228,11 @@ INTENDED_WARNING = expect(TARGET, "Target-responsibleBody", "MinCount", "hv:resp
 # ------------------------------------------------------------------------------------------
 
 def test_valid_fixture_conforms_with_one_intended_warning():
-    conforms, results, _ = validate(data_graph())
-    assert conforms
-    assert results == {INTENDED_WARNING}
+    graph = data_graph()
+    checked = validate(graph)
+    assert checked.conforms
+    assert checked.results == {INTENDED_WARNING}
+    assert engines_agree(graph, checked).conforms
 
 
 def test_valid_fixture_has_an_instance_of_every_hv_class():
@@ -247,11 +295,13 @@ STILL_VALID = {
 @pytest.mark.parametrize("update", STILL_VALID.values(), ids=STILL_VALID.keys())
 def test_variant_still_conforms(update):
     graph = data_graph(None if update.startswith("ASK") else update)
-    conforms, results, _ = validate(graph)
+    checked = validate(graph)
+    conforms, results = checked.conforms, checked.results
     assert conforms
     assert {r for r in results if r.severity == "Violation"} == set()
     if "responsibleBody" in update:
         assert results == set()
+    assert engines_agree(graph, checked).conforms
 
 
 # ------------------------------------------------------------------------------------------
@@ -742,13 +792,19 @@ CASES.update({
 @pytest.mark.slow  # a pySHACL run per case (132): the quick loop keeps the conforming fixture's
 @pytest.mark.parametrize("update, expected", CASES.values(), ids=CASES.keys())
 def test_violation_is_reported(update, expected):
-    conforms, results, _ = validate(data_graph(update))
+    graph = data_graph(update)
+    checked = validate(graph)
+    conforms, results = checked.conforms, checked.results
     missing = set(expected) - results
     assert not missing, f"expected results not reported: {missing}\nreported: {results}"
     expected_violations = {e for e in expected if e.severity == "Violation"}
     other_violations = {r for r in results if r.severity == "Violation"} - expected_violations
     assert not other_violations, f"unexpected violations: {other_violations}"
     assert conforms == (not expected_violations)
+    # the default engine reports the same, and the case's own expectation holds on it
+    got = {(r.focus, r.component.rsplit("#", 1)[-1], r.severity) for r in engines_agree(graph, checked).results}
+    for e in expected:
+        assert (e.focus, e.component.rsplit("#", 1)[-1], e.severity) in got
 
 
 def test_every_shape_has_a_test_case():
@@ -801,7 +857,10 @@ _OBS_SHAPE = {"qb:dataSet": "dataSet", "hv:indicator": "indicator", "sdmx-dimens
 @pytest.mark.parametrize("prop", OBSERVATION_REQUIRED)
 def test_observation_needs_each_component(prop):
     """(9) dataset, indicator, area, period, value, unit, qualifier once each, reported text."""
-    conforms, results, _ = validate(data_graph(_drop(OBS, prop)))
+    graph = data_graph(_drop(OBS, prop))
+    checked = validate(graph)
+    conforms, results = checked.conforms, checked.results
+    engines_agree(graph, checked)
     assert not conforms
     assert expect(OBS, "StatObservation-" + _OBS_SHAPE[prop], "MinCount", prop) in results
     assert {r.shape for r in results if r.severity == "Violation"} == {HVSH + "StatObservation-" + _OBS_SHAPE[prop]}
@@ -953,9 +1012,11 @@ def _first_concept(graph: Graph, scheme: str, skip: tuple = ()) -> URIRef:
 @pytest.mark.slow  # pySHACL over the real ontology and schemes
 def test_real_ontology_and_schemes_conform():
     """Every class, property, scheme and concept of ontology/ passes the label and scheme shapes."""
-    conforms, results, report = validate(real_vocabulary())
-    violations = {r for r in results if r.severity == "Violation"}
+    graph = real_vocabulary()
+    checked = validate(graph)
+    violations = {r for r in checked.results if r.severity == "Violation"}
     assert not violations, violations
+    engines_agree(graph, checked)
 
 
 @pytest.mark.slow  # pySHACL over the real schemes
@@ -971,12 +1032,14 @@ def test_real_schemes_pathway():
               f"hv:mechanism <{mechanism}> ; hv:pathwayType <{ptype}> }}")
     graph = data_graph(update, vocabulary_graph=vocab)
     # the stand-in concepts the rest of the fixture uses are not in the real schemes: judge the pathway only
-    _, results, _ = validate(graph)
-    assert not {r for r in results if r.focus == _iri(PATHWAY) and r.severity == "Violation"}
+    checked = validate(graph)
+    assert not {r for r in checked.results if r.focus == _iri(PATHWAY) and r.severity == "Violation"}
+    engines_agree(graph, checked)
 
     wrong = data_graph(update.replace(f"hv:fromStage <{level_a}>", f"hv:fromStage <{mechanism}>"), vocabulary_graph=vocab)
-    _, results, _ = validate(wrong)
-    assert expect(PATHWAY, "Pathway-fromStage", "Node", "hv:fromStage") in results
+    checked = validate(wrong)
+    assert expect(PATHWAY, "Pathway-fromStage", "Node", "hv:fromStage") in checked.results
+    engines_agree(wrong, checked)
 
 
 @pytest.mark.slow  # two pySHACL runs
@@ -985,5 +1048,4 @@ def test_vendor_axioms_are_needed_offline():
     conforms, results, _ = pyshacl.validate(
         data_graph(), shacl_graph=shapes(), ont_graph=None, inference="none", advanced=True, allow_warnings=True)
     assert not conforms
-    with_vendor_conforms, _, _ = validate(data_graph())
-    assert with_vendor_conforms
+    assert validate(data_graph()).conforms
