@@ -51,6 +51,8 @@ def test_query_and_stats_import_no_analysis_library(argv, tmp_path):
         assert "triples 三元组" in out
     loaded = modules & set(HEAVY)
     assert not loaded, f"{' '.join(argv)} imported {sorted(loaded)}"
+    # the table's Chinese labels, curly quotes and all, are measured without importing wcwidth
+    assert "wcwidth" not in modules
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -126,6 +128,7 @@ def test_table_widths_without_wcwidth_are_wcwidths():
 
     measured_here = [chr(cp) for cp in range(0x20, 0x10000) if _width_here(chr(cp)) is not None]
     assert len(measured_here) > 27_000 and "哈" in measured_here and "，" in measured_here
+    assert {"“", "”", "—", "…", "·"} <= set(measured_here)
     assert [text_width(c) for c in measured_here] == [wcswidth(c) for c in measured_here]
     labels = [str(row[0]) for row in open_graph(None).store.query("SELECT ?l { ?s ?p ?l FILTER(isLiteral(?l)) }")]
     labels += ["哈职院 HVTC", "〇〡〪", "e\u0301", "👩‍🔬", "a\tb", ""]
