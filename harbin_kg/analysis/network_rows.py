@@ -189,21 +189,51 @@ def participation_rows(store) -> ParticipationRows:
     """Every participation (``hv:Participation``) and consortium membership (``org:Membership``,
     ``hv:ConsortiumMembership``) with its relator, agent, roles, status and year, and every such
     relator's kind, status and year, read in one pass over their predicates."""
-    parts: dict[str, list] = {}  # participation key → [relators, agents, roles, status, year]
+    names: dict[str, str] = {}  # IRI → local name, computed once per role or status
+    parts, members = _participation_tables(store, names)
+    # A relator is reached by a participation or membership (whatever its agent is); only the
+    # ties between IRIs are projected.
+    rel_set = {r.value for table in (parts, members) for row in table.values() for r in row[0]
+               if isinstance(r, ox.NamedNode)}
+    status = _statuses(store, (parts, members), rel_set, names)
+    if members:
+        _membership_years(store, members)
+
+    relators = sorted(rel_set)
+    years = _relator_years(store, rel_set)
+    found = _tie_rows((parts, members), status, {r: i for i, r in enumerate(relators)})
+    if parts.keys() & members.keys():
+        found = _merged(found)
+    agents_sorted = sorted({row[1] for row in found})
+    aid = {a: i for i, a in enumerate(agents_sorted)}
+    for row in found:
+        row[1] = aid[row[1]]
+    out_parts = sorted(map(tuple, found))
+    kinds, own_status, own_year = relator_info(store, relators, status, years)
+    year = list(own_year)
+    # An undated relator takes the year of its first dated participation (in relator, agent order).
+    for r, _, _, _, _, y in out_parts:
+        if y is not None and year[r] is None:
+            year[r] = y
+    return ParticipationRows(agents_sorted, relators, kinds, own_status, year, out_parts, own_year)
+
+
+def _name(names: dict[str, str], iri: str) -> str:
+    found = names.get(iri)
+    if found is None:
+        found = names[iri] = local_name(iri)
+    return found
+
+
+def _participation_tables(store, names: dict[str, str]) -> tuple[dict[str, list], dict[str, list]]:
+    """Participations and memberships by key: [relators, agents, roles, status, year, is membership]."""
+    parts: dict[str, list] = {}
     for s in _typed(store, str(HV.Participation)):
         parts.setdefault(_key(s), [[], [], set(), None, None, False])
     members: dict[str, list] = {}
     for cls in _MEMBERSHIP_TYPES:
         for s in _typed(store, cls):
             members.setdefault(_key(s), [[], [], set(), None, None, True])
-
-    names: dict[str, str] = {}  # IRI → local name, computed once per role or status
-
-    def name(iri: str) -> str:
-        found = names.get(iri)
-        if found is None:
-            found = names[iri] = local_name(iri)
-        return found
 
     def fill(table, predicate, slot):
         get = table.get
@@ -217,7 +247,7 @@ def participation_rows(store) -> ParticipationRows:
         for s, o in _pairs(store, predicate):
             row = get(s.value if type(s) is _NAMED else str(s))
             if row is not None:
-                row[2].add(name(o.value))
+                row[2].add(_name(names, o.value))
 
     fill(parts, str(HV.relator), 0)
     fill(parts, str(HV.agent), 1)
@@ -225,54 +255,46 @@ def participation_rows(store) -> ParticipationRows:
     fill(members, _ORG + "organization", 0)
     fill(members, _ORG + "member", 1)
     fill_roles(members, _ORG + "role")
-    # A relator is reached by a participation or membership (whatever its agent is); only the
-    # ties between IRIs are projected.
-    rel_set = {r.value for table in (parts, members) for row in table.values() for r in row[0]
-               if isinstance(r, ox.NamedNode)}
+    return parts, members
+
+
+def _statuses(store, tables, rel_set: set[str], names: dict[str, str]) -> dict[str, str]:
+    """The assertion status (local name) of every participation, membership and relator read."""
+    parts, members = tables
     status: dict[str, str] = {}
     for s, o in _pairs(store, str(HV.assertionStatus)):
         key = s.value if type(s) is _NAMED else str(s)
         if key in parts or key in members or key in rel_set:
-            status[key] = name(o.value)
-    if members:
-        _membership_years(store, members)
+            status[key] = _name(names, o.value)
+    return status
 
-    relators = sorted(rel_set)
-    rid = {r: i for i, r in enumerate(relators)}
-    years = _relator_years(store, rel_set)
-    found = []
-    for table in (parts, members):
+
+def _tie_rows(tables, status: dict[str, str], rid: dict[str, int]) -> list[list]:
+    """[relator id, agent IRI, key, roles, status, year] for each named relator and named agent."""
+    found: list[list] = []
+    for table in tables:
         for key, (rels, agents, roles, _, year, _) in table.items():
             st = status.get(key)
             for rel in rels:
                 if type(rel) is _NAMED:
                     r = rid[rel.value]
                     found += [[r, agent.value, key, roles, st, year] for agent in agents if type(agent) is _NAMED]
-    if parts.keys() & members.keys():
-        # The same (participation, relator, agent) read as a participation and as a membership is one.
-        merged: dict[tuple, list] = {}
-        for row in found:
-            m = merged.get((row[2], row[0], row[1]))
-            if m is None:
-                merged[(row[2], row[0], row[1])] = [*row[:3], set(row[3]), *row[4:]]
-            else:
-                m[3] = m[3] | row[3]
-                m[4] = row[4] if row[4] is not None else m[4]
-                if row[5] is not None and (m[5] is None or row[5] < m[5]):
-                    m[5] = row[5]
-        found = list(merged.values())
-    agents_sorted = sorted({row[1] for row in found})
-    aid = {a: i for i, a in enumerate(agents_sorted)}
+    return found
+
+
+def _merged(found: list[list]) -> list[list]:
+    """The same (participation, relator, agent) read as a participation and as a membership is one."""
+    merged: dict[tuple, list] = {}
     for row in found:
-        row[1] = aid[row[1]]
-    out_parts = sorted(map(tuple, found))
-    kinds, own_status, own_year = relator_info(store, relators, status, years)
-    year = list(own_year)
-    # An undated relator takes the year of its first dated participation (in relator, agent order).
-    for r, _, _, _, _, y in out_parts:
-        if y is not None and year[r] is None:
-            year[r] = y
-    return ParticipationRows(agents_sorted, relators, kinds, own_status, year, out_parts, own_year)
+        m = merged.get((row[2], row[0], row[1]))
+        if m is None:
+            merged[(row[2], row[0], row[1])] = [*row[:3], set(row[3]), *row[4:]]
+        else:
+            m[3] = m[3] | row[3]
+            m[4] = row[4] if row[4] is not None else m[4]
+            if row[5] is not None and (m[5] is None or row[5] < m[5]):
+                m[5] = row[5]
+    return list(merged.values())
 
 
 def _membership_years(store, members: dict) -> None:

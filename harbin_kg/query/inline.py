@@ -125,77 +125,107 @@ def _template(text: str, names: frozenset) -> tuple | None:
     tokens = _tokens(text)
     if tokens is None:
         return None
-    terms = dict.fromkeys(names)
-    out: list[str | tuple[str, str, str]] = []  # text, or (role, parameter, token) where a parameter goes
-    mode = "body"        # "select" (a projection list), "order" (GROUP BY / ORDER BY list), "values", "body"
-    depth = clause_depth = values_depth = 0
-    form = None          # the query form: the first of SELECT, ASK, CONSTRUCT, DESCRIBE
-    selects = 0
-    projected: set[str] = set()
-    star = False
-    values_head = False  # between VALUES and its data block: the variables it binds
-    previous = ""        # the previous significant token (keywords upper-cased)
+    cut = _Cut(dict.fromkeys(names))
     for kind, token in tokens:
         if kind == "word":
-            upper = token.upper()
-            if upper == "SELECT":
-                mode, clause_depth, selects = "select", depth, selects + 1
-                form = form or "SELECT"
-            elif upper in ("ASK", "CONSTRUCT", "DESCRIBE"):
-                form = form or upper
-            elif upper == "WHERE" and mode == "select" and depth == clause_depth:
-                mode = "body"
-            elif upper == "BY" and previous in ("GROUP", "ORDER"):
-                mode, clause_depth = "order", depth
-            elif mode == "order" and depth == clause_depth and upper in _CLAUSE_END:
-                mode = "body"
-            if upper == "VALUES":
-                mode, values_head = "values", True
-            out.append(token)
-            previous = upper
+            cut.word(token)
             continue
-        if kind == "open":
-            if token == "{" and mode == "select" and depth == clause_depth:
-                mode = "body"
-            if token == "{" and mode == "values" and values_head:
-                values_head, values_depth = False, depth
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-            if mode == "values" and not values_head and depth == values_depth:
-                mode = "body"
-            elif mode in ("order", "select") and depth < clause_depth:
-                mode = "body"
-        elif kind == "var" and token[1:] in terms:
-            name = token[1:]
-            if previous == "AS" or (mode == "values" and values_head):
+        if kind in ("open", "close"):
+            cut.bracket(kind, token)
+        elif kind == "var" and token[1:] in cut.terms:
+            if not cut.parameter(token[1:], token):
                 return None  # the query binds this variable itself
-            if mode == "select" and depth == clause_depth:
-                if selects == 1:
-                    projected.add(name)
-                out.append(("select", name, token))
-            elif mode == "order" and depth == clause_depth:
-                out.append(("order", name, token))
-            else:
-                out.append(("term", name, token))
-            previous = ""
             continue
-        elif kind == "var" and mode == "select" and depth == clause_depth and selects == 1:
-            projected.add(token[1:])
-        elif kind == "other" and mode == "select" and depth == clause_depth and selects == 1 and "*" in token:
-            star = True
-        out.append(token)
+        else:
+            cut.projection(kind, token)
+        cut.out.append(token)
         if kind == "other" and not token.strip() or kind == "opaque" and token.startswith("#"):
             continue  # white space and comments do not separate AS from its variable
-        previous = "" if kind != "other" else token.strip()
-    if selects > 1:
-        return None  # a subquery may project the variable too: (term AS ?v) twice does not parse
-    if form == "SELECT" and (star or any(name not in projected for name in terms)):
-        return None  # SELECT * would lose the column; an unprojected parameter is an error
-    joined: list = []
-    for part in out:  # neighbouring strings joined: fewer parts to walk on every call
-        if isinstance(part, str) and joined and isinstance(joined[-1], str):
-            joined[-1] += part
+        cut.previous = "" if kind != "other" else token.strip()
+    return cut.template()
+
+
+class _Cut:
+    """Where _template is in the query as it walks the tokens, and the parts cut so far."""
+
+    def __init__(self, terms: dict):
+        self.terms = terms
+        self.out: list[str | tuple[str, str, str]] = []  # text, or (role, parameter, token) where a parameter goes
+        self.mode = "body"  # "select" (a projection list), "order" (GROUP BY / ORDER BY list), "values", "body"
+        self.depth = self.clause_depth = self.values_depth = 0
+        self.form: str | None = None  # the query form: the first of SELECT, ASK, CONSTRUCT, DESCRIBE
+        self.selects = 0
+        self.projected: set[str] = set()
+        self.star = False
+        self.values_head = False  # between VALUES and its data block: the variables it binds
+        self.previous = ""  # the previous significant token (keywords upper-cased)
+
+    def word(self, token: str) -> None:
+        upper = token.upper()
+        if upper == "SELECT":
+            self.mode, self.clause_depth, self.selects = "select", self.depth, self.selects + 1
+            self.form = self.form or "SELECT"
+        elif upper in ("ASK", "CONSTRUCT", "DESCRIBE"):
+            self.form = self.form or upper
+        elif upper == "WHERE" and self.mode == "select" and self.depth == self.clause_depth:
+            self.mode = "body"
+        elif upper == "BY" and self.previous in ("GROUP", "ORDER"):
+            self.mode, self.clause_depth = "order", self.depth
+        elif self.mode == "order" and self.depth == self.clause_depth and upper in _CLAUSE_END:
+            self.mode = "body"
+        if upper == "VALUES":
+            self.mode, self.values_head = "values", True
+        self.out.append(token)
+        self.previous = upper
+
+    def bracket(self, kind: str, token: str) -> None:
+        if kind == "open":
+            if token == "{" and self.mode == "select" and self.depth == self.clause_depth:
+                self.mode = "body"
+            if token == "{" and self.mode == "values" and self.values_head:
+                self.values_head, self.values_depth = False, self.depth
+            self.depth += 1
+            return
+        self.depth -= 1
+        if self.mode == "values" and not self.values_head and self.depth == self.values_depth:
+            self.mode = "body"
+        elif self.mode in ("order", "select") and self.depth < self.clause_depth:
+            self.mode = "body"
+
+    def parameter(self, name: str, token: str) -> bool:
+        """Cut a slot for the parameter ``name``; False where the query binds it itself."""
+        if self.previous == "AS" or (self.mode == "values" and self.values_head):
+            return False
+        at_clause = self.depth == self.clause_depth
+        if self.mode == "select" and at_clause:
+            if self.selects == 1:
+                self.projected.add(name)
+            self.out.append(("select", name, token))
+        elif self.mode == "order" and at_clause:
+            self.out.append(("order", name, token))
         else:
-            joined.append(part)
-    return tuple(joined)
+            self.out.append(("term", name, token))
+        self.previous = ""
+        return True
+
+    def projection(self, kind: str, token: str) -> None:
+        """Note the outer SELECT's other variables and its ``*``."""
+        if self.mode != "select" or self.depth != self.clause_depth or self.selects != 1:
+            return
+        if kind == "var":
+            self.projected.add(token[1:])
+        elif kind == "other" and "*" in token:
+            self.star = True
+
+    def template(self) -> tuple | None:
+        if self.selects > 1:
+            return None  # a subquery may project the variable too: (term AS ?v) twice does not parse
+        if self.form == "SELECT" and (self.star or any(name not in self.projected for name in self.terms)):
+            return None  # SELECT * would lose the column; an unprojected parameter is an error
+        joined: list = []
+        for part in self.out:  # neighbouring strings joined: fewer parts to walk on every call
+            if isinstance(part, str) and joined and isinstance(joined[-1], str):
+                joined[-1] += part
+            else:
+                joined.append(part)
+        return tuple(joined)
