@@ -85,11 +85,14 @@ def check_entities(files: dict[Path, Graph], merged: Graph) -> None:
             )
 
 
-def check_aliases(merged: Graph) -> None:
-    """Two organisations or places may not answer to the same name (哈职院 must find one)."""
+def check_aliases(*graphs: Graph) -> None:
+    """Two organisations or places may not answer to the same name (哈职院 must find one).
+
+    ``graphs`` together are the facts (the curated files' graphs: no merged copy is needed).
+    """
     owner: dict[str, Node] = {}
     for prop in (SKOS.prefLabel, SKOS.altLabel):
-        for subject, value in sorted(merged.subject_objects(prop)):
+        for subject, value in sorted({pair for graph in graphs for pair in graph.subject_objects(prop)}):
             # Top-level organisations and places only: their sub-nodes (<org/x/cite/s01>,
             # <org/x/member/y>) are named after them, not aliases of them.
             if not str(subject).startswith((str(ID["org/"]), str(ID["place/"]))) or rel(subject).count("/") != 1:
