@@ -260,17 +260,36 @@ def binding_rows(path: Path, size: str, runs: int) -> list[dict]:
     return rows
 
 
+# Linux keeps a process's peak resident size across fork and exec (``ru_maxrss`` starts at the
+# parent's peak), so a command started from this process, which holds loaded graphs, would be
+# reported at least as large as this process. A small Python starts it instead and reports its
+# child's own peak, wall and CPU time (JSON, in the file named first).
+_PEAK = """import json, os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as out:
+    json.dump({"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+               "mb": usage.ru_maxrss / 1024}, out)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def peak_argv(argv: list[str], report: Path) -> list[str]:
+    """``argv`` started through the small launcher above, which writes its figures to ``report``."""
+    return [PY, "-c", _PEAK, str(report), *map(str, argv)]
+
+
 def _run_rss(argv, env=None) -> tuple[float, float, float]:
-    """Wall and CPU seconds and peak resident MB of one command (its own, not the largest child's so far)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, argv))} failed: {err.decode()[-500:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    """Wall and CPU seconds and peak resident MB of one command (its own, measured by the launcher)."""
+    with tempfile.TemporaryDirectory(prefix="harbin-peak-") as tmp:
+        report = Path(tmp) / "peak.json"
+        done = subprocess.run(peak_argv(argv, report), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              env=env, cwd=ROOT)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(map(str, argv))} failed: {done.stderr.decode()[-500:]}")
+        figures = json.loads(report.read_text())
+    return figures["wall"], figures["cpu"], figures["mb"]
 
 
 def _in_process(fn):

@@ -342,17 +342,26 @@ def _endpoint(path: Path, impl: str, extra: dict) -> dict:
 
 
 def run_child(step: str, path: Path, impl: str, runs: int, cap: float, extra: dict) -> dict:
+    """One step in a child process, started through floors.py's launcher so that its peak memory
+    is its own and not this process's (which holds the floors' graphs)."""
+    import floors
+
     args = [PY, __file__, "--child", step, "--graph", str(path), "--impl", impl, "--runs", str(runs),
             "--cap", str(cap), "--extra", json.dumps(extra)]
     start = time.perf_counter()
-    try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=cap * 8 + 900, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return {"step": step, "impl": impl, "capped": True, "elapsed": time.perf_counter() - start}
-    if done.returncode != 0:
-        tail = (done.stderr or "").strip().splitlines()[-3:]
-        return {"step": step, "impl": impl, "error": " | ".join(tail)}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryDirectory(prefix="harbin-peak-") as tmp:
+        report = Path(tmp) / "peak.json"
+        try:
+            done = subprocess.run(floors.peak_argv(args, report), capture_output=True, text=True,
+                                  timeout=cap * 8 + 900, cwd=ROOT)
+        except subprocess.TimeoutExpired:
+            return {"step": step, "impl": impl, "capped": True, "elapsed": time.perf_counter() - start}
+        if done.returncode != 0:
+            tail = (done.stderr or "").strip().splitlines()[-3:]
+            return {"step": step, "impl": impl, "error": " | ".join(tail)}
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        result["maxrss_mb"] = json.loads(report.read_text())["mb"]
+    return result
 
 
 def median(times) -> float | None:
