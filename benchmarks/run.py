@@ -1,6 +1,7 @@
 """The whole pipeline at 10k, 100k and 1M synthetic triples, each step beside the plain way.
 
-Run: ``.venv/bin/python benchmarks/run.py`` (full: 10k, 100k, 1M; writes benchmarks/RESULTS.md)
+Run: ``.venv/bin/python benchmarks/run.py`` (full: 10k, 100k, 1M; rewrites its own block at the top of
+benchmarks/RESULTS.md and keeps the sections below it)
 or ``.venv/bin/python benchmarks/run.py --quick`` (10k only, one run each; CI, not timed there).
 
 Every step runs in its own child process (``--child``), once for harbin-kg's way and once for
@@ -341,17 +342,26 @@ def _endpoint(path: Path, impl: str, extra: dict) -> dict:
 
 
 def run_child(step: str, path: Path, impl: str, runs: int, cap: float, extra: dict) -> dict:
+    """One step in a child process, started through floors.py's launcher so that its peak memory
+    is its own and not this process's (which holds the floors' graphs)."""
+    import floors
+
     args = [PY, __file__, "--child", step, "--graph", str(path), "--impl", impl, "--runs", str(runs),
             "--cap", str(cap), "--extra", json.dumps(extra)]
     start = time.perf_counter()
-    try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=cap * 8 + 900, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return {"step": step, "impl": impl, "capped": True, "elapsed": time.perf_counter() - start}
-    if done.returncode != 0:
-        tail = (done.stderr or "").strip().splitlines()[-3:]
-        return {"step": step, "impl": impl, "error": " | ".join(tail)}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryDirectory(prefix="harbin-peak-") as tmp:
+        report = Path(tmp) / "peak.json"
+        try:
+            done = subprocess.run(floors.peak_argv(args, report), capture_output=True, text=True,
+                                  timeout=cap * 8 + 900, cwd=ROOT)
+        except subprocess.TimeoutExpired:
+            return {"step": step, "impl": impl, "capped": True, "elapsed": time.perf_counter() - start}
+        if done.returncode != 0:
+            tail = (done.stderr or "").strip().splitlines()[-3:]
+            return {"step": step, "impl": impl, "error": " | ".join(tail)}
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        result["maxrss_mb"] = json.loads(report.read_text())["mb"]
+    return result
 
 
 def median(times) -> float | None:
@@ -447,6 +457,8 @@ def main(argv=None) -> int:
             floor_rows += floors.file_rows(path, size, 1 if big or args.quick else runs)
             say(f"[{size}] export and the 1,000-node map beside their floors")
             floor_rows += floors.scale_rows(path, size, 1 if big or args.quick else runs)
+            say(f"[{size}] load, SHACL and PageRank (whole command) beside their floors")
+            floor_rows += floors.target_rows(path, size, 1 if big or args.quick else runs)
             if args.floors_only:
                 path.unlink(missing_ok=True)
                 continue
@@ -499,9 +511,35 @@ def main(argv=None) -> int:
         text = (f"# Benchmark results\n\nMachine: {machine()}\n\nCommand: `python benchmarks/run.py"
                 f"{' --quick' if args.quick else ''}` ({time.strftime('%Y-%m-%d')}); medians of {runs} runs "
                 f"(plain runs at 1M: 1, stopped after {args.cap:g} s).\n\n{table}\n")
-        output.write_text(text + "\n".join(notes), encoding="utf-8")
+        write_results(output, text + "\n".join(notes) + "\n\nThe sections below were written by branches at "
+                      "their own dates; their figures are of their own runs.")
         say(f"wrote {output}")
     return 0
+
+
+END_MARK = "<!-- end of the block benchmarks/run.py writes; the sections below are kept as they are -->"
+GENERATED = ("# Benchmark results", "## Targets (at ", "## harbin-kg beside its floor")
+
+
+def kept_sections(old: str) -> str:
+    """What follows run.py's own block in an existing RESULTS.md: everything after the end mark,
+    or (a file written before the mark) from the first heading run.py does not write."""
+    if END_MARK in old:
+        return old.split(END_MARK, 1)[1].lstrip("\n")
+    for i, line in enumerate(old.splitlines(keepends=True)):
+        if line.startswith("#") and not line.startswith(GENERATED):
+            return "".join(old.splitlines(keepends=True)[i:])
+    return ""
+
+
+def write_results(output: Path, block: str) -> None:
+    """Replace run.py's block at the top of ``output``, keeping the sections branches added below
+    it; written to a temporary file first and moved into place (atomic)."""
+    kept = kept_sections(output.read_text(encoding="utf-8")) if output.exists() else ""
+    text = block.rstrip("\n") + "\n\n" + END_MARK + "\n" + ("\n" + kept if kept else "")
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)
 
 
 def _row(size, step, fast, slow, cap, key=None, note="") -> dict:
