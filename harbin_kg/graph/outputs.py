@@ -13,11 +13,10 @@ from rdflib.namespace import DCTERMS
 
 from ..errors import DataError
 from ..writing import exclusive_lock, install_files
-from .build import GRAPH_IRI, build_graph
+from ..namespaces import GRAPH_IRI
 from .paths import Paths, cache_dir, data_version, project_paths
 from .serialize import serialize
 from .store import load_rdflib
-from .validate import validate_graph
 
 __all__ = ["OUTPUTS", "STAMP", "write_outputs", "build_and_write", "default_graph_path", "load_graph"]
 
@@ -49,6 +48,12 @@ def build_and_write(out_dir: Path, paths: Paths | None = None, *, validate: bool
 
     Returns ``(written paths, validation report or None)``.
     """
+    # Imported here, not at the top: every query finds the bundled graph through
+    # default_graph_path, and only a stale one is rebuilt (the builder, its checks and the
+    # sources' readers are a tenth of a bundled query's start).
+    from .build import build_graph
+    from .validate import validate_graph
+
     paths = paths or project_paths()
     say = progress or (lambda message: None)
     graph = build_graph(paths, progress=progress)
