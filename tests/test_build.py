@@ -247,6 +247,28 @@ def test_a_failed_build_leaves_the_last_good_output(seed_project, runner):
     assert snapshot() == before
 
 
+def test_the_build_refuses_an_ill_typed_literal(seed_project):
+    """The build validates with ``auto`` and still refuses a literal outside its datatype.
+
+    ``auto`` hands the graph to pySHACL here (tests/test_shacl_sparql.py shows the case the
+    compiled engine alone would miss); the report names the task, the property and the text.
+    """
+    from harbin_kg.graph.outputs import build_and_write
+
+    documents = seed_project / "data" / "facts" / "seed-article" / "documents.ttl"
+    text = documents.read_text(encoding="utf-8")
+    first = '<doc/tingshi-gongjian-shishi-fangan/task/1> a hv:PolicyTask ;'
+    head, tail = text.split(first)
+    tail = tail.replace('hv:ordinal "1"^^xsd:positiveInteger', 'hv:ordinal "1.0"^^xsd:integer', 1)
+    documents.write_text(head + first + tail, encoding="utf-8")
+    paths = project_paths(seed_project / "data", seed_project / "ontology")
+    out = seed_project / "out"
+    with pytest.raises(DataError, match="does not conform") as refused:
+        build_and_write(out, paths)
+    assert "hv:ordinal" in str(refused.value) and "= 1.0" in str(refused.value)
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_refuses_to_write_an_empty_graph(tmp_path):
     from rdflib import Graph
 

@@ -155,6 +155,25 @@ def test_datatype_wellformedness_follows_rdflib():
     assert {r.value for r in reference.results} == {"1.0", "yes", "2024-02-30", "0"}
 
 
+def test_auto_hands_a_graph_with_an_ill_typed_literal_to_pyshacl():
+    """The known difference above, closed for graphs in memory: auto sees the literal and asks pySHACL."""
+    shapes = _graph("ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; "
+                    "sh:or ( [ sh:datatype xsd:integer ] [ sh:datatype xsd:positiveInteger ] ) ; sh:message 'm'@en ] .")
+    bad = _graph("ex:a ex:p '12'^^xsd:integer . ex:b ex:p '1.0'^^xsd:integer . ex:c ex:p '0'^^xsd:positiveInteger .")
+    said: list[str] = []
+    auto = validate_graph(bad, shapes, ont=Graph(), engine="auto", progress=said.append)
+    _same(validate_graph(bad, shapes, ont=Graph(), engine="pyshacl"), auto)
+    assert {(r.focus, r.value) for r in auto.results} == {(EX + "b", "1.0"), (EX + "c", "0")}
+    assert auto.labeller is None  # pySHACL's report
+    assert len(said) == 1 and "ill-typed" in said[0] and "pySHACL" in said[0]
+    # without one, auto is the compiled engine (labels looked up on its store), saying nothing
+    good = _graph("ex:a ex:p '12'^^xsd:integer . ex:c ex:p '3'^^xsd:positiveInteger .")
+    quiet: list[str] = []
+    compiled = validate_graph(good, shapes, ont=Graph(), engine="auto", progress=quiet.append)
+    assert compiled.conforms and compiled.labeller is not None
+    assert not [m for m in quiet if "pySHACL" in m]
+
+
 UNSUPPORTED = {
     "closed": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true ; sh:message 'm'@en .",
     "equals": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:equals ex:q ; sh:message 'm'@en ] .",

@@ -46,8 +46,8 @@ def check_draft(draft_text: str, slug: str, *, text: str | None = None, source_t
 
     ``engine`` is the SHACL engine, as for ``harbin-kg validate`` (whose default it shares):
     the compiled one gives pySHACL's rows (tests/test_shacl_sparql.py) in a fraction of the
-    time, and pySHACL took most of a check (about 25 s of 35 on the bundled data). The build
-    that finally takes the accepted draft still validates with pySHACL.
+    time, and pySHACL took most of a check (about 25 s of 35 on the bundled data); ``auto``
+    hands a draft with an ill-typed literal to pySHACL, as the build does.
 
     Raises :class:`~harbin_kg.errors.DataError` when the build refuses the draft (the message
     names the draft file and line).
