@@ -275,20 +275,22 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
-def peak_argv(argv: list[str], report: Path) -> list[str]:
-    """``argv`` started through the small launcher above, which writes its figures to ``report``."""
-    return [PY, "-c", _PEAK, str(report), *map(str, argv)]
+def run_measured(argv: list, **run_options) -> tuple[subprocess.CompletedProcess, dict | None]:
+    """Run ``argv`` through the small launcher above (``subprocess.run`` with ``run_options``);
+    the finished process and its own figures: ``wall``, ``cpu`` seconds and peak ``mb`` (None if
+    the launcher itself failed). A timeout raises ``subprocess.TimeoutExpired`` as usual."""
+    with tempfile.TemporaryDirectory(prefix="harbin-peak-") as tmp:
+        report = Path(tmp) / "peak.json"
+        done = subprocess.run([PY, "-c", _PEAK, str(report), *map(str, argv)], **run_options)
+        figures = json.loads(report.read_text()) if report.exists() else None
+    return done, figures
 
 
 def _run_rss(argv, env=None) -> tuple[float, float, float]:
     """Wall and CPU seconds and peak resident MB of one command (its own, measured by the launcher)."""
-    with tempfile.TemporaryDirectory(prefix="harbin-peak-") as tmp:
-        report = Path(tmp) / "peak.json"
-        done = subprocess.run(peak_argv(argv, report), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              env=env, cwd=ROOT)
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(map(str, argv))} failed: {done.stderr.decode()[-500:]}")
-        figures = json.loads(report.read_text())
+    done, figures = run_measured(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    if done.returncode != 0 or figures is None:
+        raise RuntimeError(f"{' '.join(map(str, argv))} failed: {done.stderr.decode()[-500:]}")
     return figures["wall"], figures["cpu"], figures["mb"]
 
 

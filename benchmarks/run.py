@@ -349,18 +349,15 @@ def run_child(step: str, path: Path, impl: str, runs: int, cap: float, extra: di
     args = [PY, __file__, "--child", step, "--graph", str(path), "--impl", impl, "--runs", str(runs),
             "--cap", str(cap), "--extra", json.dumps(extra)]
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="harbin-peak-") as tmp:
-        report = Path(tmp) / "peak.json"
-        try:
-            done = subprocess.run(floors.peak_argv(args, report), capture_output=True, text=True,
-                                  timeout=cap * 8 + 900, cwd=ROOT)
-        except subprocess.TimeoutExpired:
-            return {"step": step, "impl": impl, "capped": True, "elapsed": time.perf_counter() - start}
-        if done.returncode != 0:
-            tail = (done.stderr or "").strip().splitlines()[-3:]
-            return {"step": step, "impl": impl, "error": " | ".join(tail)}
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        result["maxrss_mb"] = json.loads(report.read_text())["mb"]
+    try:
+        done, figures = floors.run_measured(args, capture_output=True, text=True, timeout=cap * 8 + 900, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"step": step, "impl": impl, "capped": True, "elapsed": time.perf_counter() - start}
+    if done.returncode != 0 or figures is None:
+        tail = (done.stderr or "").strip().splitlines()[-3:]
+        return {"step": step, "impl": impl, "error": " | ".join(tail)}
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["maxrss_mb"] = figures["mb"]
     return result
 
 
@@ -533,13 +530,11 @@ def kept_sections(old: str) -> str:
 
 
 def write_results(output: Path, block: str) -> None:
-    """Replace run.py's block at the top of ``output``, keeping the sections branches added below
-    it; written to a temporary file first and moved into place (atomic)."""
+    """Replace run.py's block at the top of ``output``, keeping the sections branches added below it."""
+    from harbin_kg.writing import atomic_write_text
+
     kept = kept_sections(output.read_text(encoding="utf-8")) if output.exists() else ""
-    text = block.rstrip("\n") + "\n\n" + END_MARK + "\n" + ("\n" + kept if kept else "")
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)
+    atomic_write_text(output, block.rstrip("\n") + "\n\n" + END_MARK + "\n" + ("\n" + kept if kept else ""))
 
 
 def _row(size, step, fast, slow, cap, key=None, note="") -> dict:

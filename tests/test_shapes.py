@@ -24,6 +24,7 @@ compiler's own constructs, one at a time, are tested in tests/test_shacl_sparql.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -197,8 +198,6 @@ def compiled_checks(optimise: bool) -> list:
 
 def same_rows(reference: Report, compiled: Report) -> None:
     """The compiled engine's report is pySHACL's: the same rows, in the same order, same verdict."""
-    from collections import Counter
-
     assert Counter(compiled.results) == Counter(reference.results), (
         f"pySHACL only: {sorted(set(reference.results) - set(compiled.results), key=repr)}\n"
         f"oxigraph only: {sorted(set(compiled.results) - set(reference.results), key=repr)}")
