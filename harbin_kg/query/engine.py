@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections.abc import Mapping
+from functools import lru_cache
 from itertools import islice
 from typing import cast
 
@@ -20,7 +21,7 @@ from .results import QueryResult
 from ..graph.sparql_guard import check_rdflib_algebra, syntax_error
 from ..graph.store import to_ox_term, to_rdflib_term
 
-__all__ = ["execute", "run_with_timeout"]
+__all__ = ["execute", "run_with_timeout", "build_rdflib_parser"]
 
 
 def execute(loaded, text: str, bindings: Mapping[str, Node], limit: int) -> QueryResult:
@@ -122,6 +123,13 @@ OUT_OF_MEMORY = ("The query ran out of memory and was stopped (查询内存不�
 
 
 def _child(conn, loaded, text, bindings, limit, stderr_fd=None):
+    import gc
+
+    # Everything inherited from the parent lives until this process exits. Left in the
+    # collector's generations, a full collection that the query triggers walks all of it (and
+    # copies every page it touches): cheap insurance for a query that allocates much in a process
+    # that holds many graphs (benchmarks/RESULTS.md, "s7-fork").
+    gc.freeze()
     if stderr_fd is not None:
         # The engine's last words (Rust writes "memory allocation of N bytes failed" before it
         # aborts) go to a file the parent reads if this process dies without answering.
@@ -180,9 +188,25 @@ def limit_memory(extra: int = 4 * 1024**3) -> None:
         pass
 
 
+@lru_cache(maxsize=1)
+def build_rdflib_parser() -> None:
+    """Import rdflib's SPARQL parser and let pyparsing finish its grammar (done on first use).
+
+    Done once in a process that forks queries, so that every child inherits the parser instead
+    of building it again (about 0.1 s each, and more where the child then collects garbage over
+    a big inherited heap), and before a server worker says it is ready.
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    prepareQuery("ASK {}")
+
+
 def run_with_timeout(loaded, text: str, bindings, limit: int, timeout: float) -> QueryResult:
     import sys
     import tempfile
+
+    if loaded.engine == "rdflib":
+        build_rdflib_parser()
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)

@@ -130,7 +130,7 @@ def worker_main(conn, graph_path: str, max_rows: int, parent: int) -> None:
     """The worker loop: load the graph, say ready, answer jobs until told to stop."""
     from pathlib import Path
 
-    from ..query.engine import limit_memory
+    from ..query.engine import build_rdflib_parser, limit_memory
     from ..graph.store import load_store
 
     store = load_store(Path(graph_path))
@@ -138,7 +138,7 @@ def worker_main(conn, graph_path: str, max_rows: int, parent: int) -> None:
     # Built here, before the worker says ready, so the first bad query of each worker is not charged
     # for building it (0.2 s of CPU quiet; on a loaded machine it went past a 2 s limit and a typo
     # was answered 504 "stopped after 2 s" instead of 400 with its position).
-    from rdflib.plugins.sparql import parser  # noqa: F401
+    build_rdflib_parser()
 
     isolated = _isolate_network()  # before any thread starts: unshare(CLONE_NEWUSER) needs one thread
     limit_memory(2 * 1024**3)
