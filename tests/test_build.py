@@ -247,6 +247,7 @@ def test_a_failed_build_leaves_the_last_good_output(seed_project, runner):
     assert snapshot() == before
 
 
+@pytest.mark.slow  # a seed build validated by pySHACL (auto hands it over)
 def test_the_build_refuses_an_ill_typed_literal(seed_project):
     """The build validates with ``auto`` and still refuses a literal outside its datatype.
 

@@ -213,6 +213,7 @@ def test_row_cap_marks_truncation(app):
     assert "X-Harbin-KG-Truncated" not in headers
 
 
+@pytest.mark.slow  # waits out the 2-s limit, then a worker restart
 def test_timeout_kills_the_worker_and_the_server_keeps_answering(app):
     before = app.pool.status()["restarts"]
     assert "stopped after 2 s" in assert_error(get(app, CARTESIAN), 504)
@@ -446,6 +447,7 @@ def test_static_site(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
 
 
+@pytest.mark.slow  # three worker pools started and stopped, and a 400-page site
 def test_cli_serve_get_and_site(runner, tmp_path):
     from harbin_kg.cli import cli
 

@@ -143,6 +143,7 @@ CHAINS = {  # each about 60 KB, under the 64 KiB body cap; each crashed an 8 MB 
 }
 
 
+@pytest.mark.slow  # two of the chains run into the 2-s limit, then a worker restart
 @pytest.mark.parametrize("kind", sorted(CHAINS))
 def test_long_chains_up_to_the_body_cap_never_crash_a_worker(app, kind):
     died = app.pool.status()["died"]
@@ -250,6 +251,7 @@ def test_long_queries_cannot_take_every_worker(fair_app):
     assert fair_app.pool.status()["preempted"] == 1
 
 
+@pytest.mark.slow  # waits out two 1-s limits, then two worker restarts
 def test_a_client_over_its_time_budget_gets_429_with_retry_after():
     app = make_app(TINY, timeout=1, workers=2, queue=2,
                    fairness=Fairness(per_client=1, burst=1.5, rate=0.01, short=5, reserve=1))
