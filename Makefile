@@ -12,8 +12,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Editable: the commands read data/ and ontology/ from this checkout (an edited fact is in the
+# next build) and keep the bundled graph in its build/, so the graph `make run` builds is the
+# one the commands then use. A regular install would build it again in ~/.cache/harbin-kg and
+# leave setuptools' build/lib/ in the output folder.
 setup: $(BIN)/python
-	$(BIN)/pip install --quiet .
+	$(BIN)/pip install --quiet -e .
 
 setup-test: $(BIN)/python system-deps
 	$(BIN)/pip install --quiet -e '.[test]'
