@@ -230,3 +230,27 @@ def test_json_is_written_as_json_dumps_writes_it():
     for query, params in texts:
         result = run_query(None, query, params, timeout=None)
         assert render(result, "json") == json.dumps(sparql_json(result), ensure_ascii=False, indent=2) + "\n"
+
+
+_FORK_PROBE = """
+from rdflib.plugins.sparql import parser
+from harbin_kg.query.engine import run_with_timeout
+from harbin_kg.query.run import open_graph
+
+loaded = open_graph({path!r}, "rdflib")
+before = parser.QueryUnit.streamlined
+answer = run_with_timeout(loaded, "ASK {{ ?s ?p ?o }}", {{}}, 1, 60.0)
+print(before, parser.QueryUnit.streamlined, answer.boolean)
+"""
+
+
+def test_a_forked_rdflib_query_inherits_a_parser_built_in_the_parent():
+    # pyparsing finishes rdflib's grammar on its first parse. Done in the child, that work was
+    # thrown away with it and done again by every forked query (about 0.1 s each); the parent
+    # now does it once before the first fork (benchmarks/engine_overhead.py --engine rdflib).
+    import subprocess
+    import sys
+
+    probe = subprocess.run([sys.executable, "-c", _FORK_PROBE.format(path=str(TINY))],
+                           capture_output=True, text=True, timeout=120)
+    assert probe.stdout.split() == ["False", "True", "True"], probe.stderr
