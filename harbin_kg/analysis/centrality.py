@@ -171,7 +171,7 @@ def _indices(nodes, wanted):
     return [index[w] for w in wanted]
 
 
-def _closeness(G, backend, seed, samples, ig_graph=None):
+def _closeness(G, backend, seed, samples, ig_graph=None) -> dict:
     n = G.number_of_nodes()
     k = _samples(G, samples)
     if backend == "networkx" and k is None:

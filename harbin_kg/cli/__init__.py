@@ -83,7 +83,7 @@ class StartupInterrupted(KeyboardInterrupt):
 class LazyCommands(MutableMapping):
     """``cli.commands``: every command by name; a command's module is imported when it is looked up."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._loaded: dict = {}
 
     def _load(self, name):

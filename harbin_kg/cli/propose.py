@@ -98,7 +98,7 @@ def _next_steps(draft, text, output, source_file):
     echo_err("next (下一步):\n" + "\n".join(f"  {s}" for s in steps if s))
 
 
-def _check(draft, text, paths):
+def _check(draft, text, paths) -> None:
     from ..propose.checking import check_draft
 
     result = check_draft(draft.turtle, draft.source.slug,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from itertools import islice
 from typing import cast
@@ -89,7 +89,7 @@ def _execute_rdflib(graph: Graph, text: str, bindings: Mapping[str, Node], limit
         rdflib_sparql.SPARQL_LOAD_GRAPHS = saved
 
 
-def _on_big_stack(work):
+def _on_big_stack(work: Callable[[], QueryResult]) -> QueryResult:
     """rdflib's parser and evaluator recurse deeply (100 triple patterns overflow the default
     limit, the project's design): run them in a thread with a 512 MiB stack and a higher limit."""
     import sys

@@ -720,7 +720,7 @@ def _relation_code(data: Mapping) -> str:
 class _EvidenceTable:
     """Evidence records in first-use order, each stored once (a quote shared by 40 facts is one entry)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.records: list[dict] = []
         self._index: dict = {}
         self._quotes: dict[tuple, int] = {}
@@ -836,7 +836,7 @@ def _edge_key(data: Mapping) -> dict:
     return {k: (v if isinstance(v, (str, int, float, bool)) else str(v)) for k, v in data.items()}
 
 
-def _groups(G, order, color_by, communities, seed):
+def _groups(G, order, color_by, communities, seed) -> tuple[dict, list]:
     """Community id per node and the legend rows (colour, label) — empty when colouring by kind."""
     if color_by != "community":
         return {}, []
