@@ -17,8 +17,8 @@ a nested count above 1, a shape that reports without an sh:message …) raises
 :class:`UnsupportedShapes` naming the shape and the term: nothing is skipped silently, and
 ``--engine auto`` then runs pySHACL instead.
 
-Semantics follow pySHACL where the two could differ (checked by tests/test_shacl_sparql.py on
-every mutation case of tests/test_shapes.py): class membership follows rdfs:subClassOf* in the
+Semantics follow pySHACL where the two could differ (checked against pySHACL on every mutation
+case in tests/test_shapes.py): class membership follows rdfs:subClassOf* in the
 data graph; sh:datatype also rejects ill-formed lexical forms for exactly the datatypes rdflib
 checks (integers, decimal, float/double, boolean, date, time, dateTime) and, like pySHACL,
 accepts any lexical form for the others (gYear, anyURI …); sh:in and sh:hasValue compare terms,
@@ -605,7 +605,7 @@ def compile_shapes(shapes: Graph, *, optimise: bool = True) -> list[Check]:
     """The shapes graph as a list of SPARQL checks, or :class:`UnsupportedShapes` saying what is not covered.
 
     ``optimise=False`` keeps every SPARQL target and constraint as written: the reference the
-    rewritten queries are tested against (tests/test_shacl_sparql.py).
+    rewritten queries are tested against (tests/test_shapes.py, on every mutation case).
     """
     return [c for c in _Compiler(shapes, optimise).compile() if c is not None]
 

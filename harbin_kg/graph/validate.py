@@ -1,10 +1,11 @@
 """SHACL validation of a graph against ``ontology/shapes.ttl`` (``harbin-kg validate``).
 
-Two engines give the same rows (tests/test_shacl_sparql.py holds them to it): pySHACL, the
-reference, and the shapes compiled to SPARQL on pyoxigraph (:mod:`harbin_kg.shacl_sparql`),
-about two orders of magnitude faster on a large graph. ``auto`` takes the compiled one unless
-the shapes use SHACL it does not translate. This module turns either report into plain rows with
-the bilingual messages of our shapes, so the CLI can print a table a person can read.
+Two engines give the same rows (tests/test_shapes.py and tests/test_shacl_sparql.py hold them to
+it): pySHACL, the reference, and the shapes compiled to SPARQL on pyoxigraph
+(:mod:`harbin_kg.graph.shacl_sparql`), about two orders of magnitude faster on a large graph.
+``auto`` takes the compiled one unless the shapes use SHACL it does not translate. This module
+turns either report into plain rows with the bilingual messages of our shapes, so the CLI can
+print a table a person can read.
 """
 
 import logging

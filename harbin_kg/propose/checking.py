@@ -45,7 +45,7 @@ def check_draft(draft_text: str, slug: str, *, text: str | None = None, source_t
     """Build the curated data plus the draft (and its new source) in a scratch folder; validate.
 
     ``engine`` is the SHACL engine, as for ``harbin-kg validate`` (whose default it shares):
-    the compiled one gives pySHACL's rows (tests/test_shacl_sparql.py) in a fraction of the
+    the compiled one gives pySHACL's rows (tests/test_shapes.py) in a fraction of the
     time, and pySHACL took most of a check (about 25 s of 35 on the bundled data); ``auto``
     hands a draft with an ill-typed literal to pySHACL, as the build does.
 
